@@ -1,0 +1,78 @@
+/**
+ * The one place where AWS SDK v3 clients are built. Production code asks for a client by its
+ * class (`client(EC2Client)`), so a bundle only pulls in the SDK packages its adapters use.
+ *
+ * Where the calls go is decided here and nowhere else:
+ * - a middleware installed with `configureClients({ middleware })` (the embedded cloud) answers
+ *   every call in process, after the SDK's own retry step;
+ * - an endpoint (`configureClients({ endpoint })` or `AWS_ENDPOINT_URL`) sends them to an
+ *   AWS-compatible API such as LocalStack or moto;
+ * - otherwise real AWS with the standard credential chain.
+ */
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+/** A middleware placed after the SDK's retry middleware (finalizeRequest step). */
+export type CallMiddleware = (next: (args: any) => Promise<any>, context: any) => (args: any) => Promise<any>;
+
+export interface ClientSettings {
+  region?: string;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity;
+  middleware?: CallMiddleware;
+  maxAttempts?: number;
+}
+
+interface SdkClient {
+  middlewareStack: {
+    addRelativeTo(mw: CallMiddleware, options: { relation: 'after'; toMiddleware: string; name: string }): void;
+  };
+  destroy(): void;
+}
+
+type ClientClass<T> = new (config: any) => T;
+
+let settings: ClientSettings = {};
+const cache = new Map<ClientClass<unknown>, SdkClient>();
+
+/** Replace the client settings; every cached client is dropped and rebuilt on next use. */
+export function configureClients(next: ClientSettings): void {
+  for (const c of cache.values()) c.destroy();
+  cache.clear();
+  settings = { ...next };
+}
+
+export function clientSettings(): Readonly<ClientSettings> {
+  return settings;
+}
+
+/** The shared, lazily built client of the given class. */
+export function client<T>(Client: ClientClass<T>): T {
+  let c = cache.get(Client as ClientClass<unknown>);
+  if (!c) {
+    c = build(Client as ClientClass<SdkClient>);
+    cache.set(Client as ClientClass<unknown>, c);
+  }
+  return c as unknown as T;
+}
+
+function build(Client: ClientClass<SdkClient>): SdkClient {
+  const endpoint = settings.endpoint ?? process.env.AWS_ENDPOINT_URL;
+  const config: Record<string, unknown> = {};
+  if (settings.region) config.region = settings.region;
+  if (settings.credentials) config.credentials = settings.credentials;
+  if (settings.maxAttempts) config.maxAttempts = settings.maxAttempts;
+  if (endpoint && !settings.middleware) {
+    config.endpoint = endpoint;
+    // LocalStack and moto serve buckets by path, not by virtual host.
+    config.forcePathStyle = true;
+  }
+  const c = new Client(config);
+  if (settings.middleware) {
+    c.middlewareStack.addRelativeTo(settings.middleware, {
+      relation: 'after',
+      toMiddleware: 'retryMiddleware',
+      name: 'redblackCallRouter',
+    });
+  }
+  return c;
+}

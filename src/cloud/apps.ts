@@ -1,0 +1,39 @@
+/**
+ * How a release behaves once installed on an instance: the simulated application. Images carry
+ * the release they were baked with (or the `redblack:release` tag of a registered image), and
+ * instances launched from them behave as this table says.
+ */
+export interface AppBehaviour {
+  /** Does the app ever answer its health check? */
+  healthy: boolean;
+  /** Seconds from RunInstances to `running`. */
+  bootSeconds: number;
+  /** Seconds from `running` until the app answers health checks. */
+  appStartSeconds: number;
+  /** Seconds the bake's install command takes on a builder before it powers off. */
+  installSeconds: number;
+  /** The install command exits non-zero: the builder shuts down without a usable image. */
+  installFails: boolean;
+}
+
+export const DEFAULT_APP: AppBehaviour = {
+  healthy: true,
+  bootSeconds: 30,
+  appStartSeconds: 15,
+  installSeconds: 120,
+  installFails: false,
+};
+
+export class AppBehaviours {
+  defaults: AppBehaviour = { ...DEFAULT_APP };
+  private readonly byRelease = new Map<string, Partial<AppBehaviour>>();
+
+  /** Change how one release behaves (e.g. `{ healthy: false }` for an unhealthy release). */
+  set(release: string, behaviour: Partial<AppBehaviour>): void {
+    this.byRelease.set(release, { ...this.byRelease.get(release), ...behaviour });
+  }
+
+  get(release: string | undefined): AppBehaviour {
+    return { ...this.defaults, ...(release === undefined ? {} : this.byRelease.get(release)) };
+  }
+}

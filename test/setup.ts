@@ -1,0 +1,9 @@
+// Tests never reach AWS: a region and static credentials keep the SDK from probing the network.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID ??= 'AKIAEMBEDDED';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'embedded';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+delete process.env.AWS_ENDPOINT_URL;
+
+import '../src/cloud/polyfills.js';
