@@ -115,10 +115,12 @@ export class VirtualClock {
   }
 
   private peekTimer(): number | undefined {
-    const timers = (this.fake as unknown as { timers?: Record<string, { callAt: number }> }).timers;
+    // fake-timers keeps its timers in a Map (v15) or a plain object (older versions).
+    const timers = (this.fake as unknown as { timers?: Map<unknown, { callAt: number }> | Record<string, { callAt: number }> }).timers;
     if (!timers) return undefined;
     let min: number | undefined;
-    for (const t of Object.values(timers)) if (min === undefined || t.callAt < min) min = t.callAt;
+    const all = timers instanceof Map ? timers.values() : Object.values(timers);
+    for (const t of all) if (min === undefined || t.callAt < min) min = t.callAt;
     return min;
   }
 

@@ -129,7 +129,7 @@ export class EmbeddedCloud implements SimContext {
   }
 
   readonly middleware: CallMiddleware = (_next, context) => async (args) =>
-    this.dispatch(String(context.clientName), String(context.commandName), args.input);
+    this.dispatch(String(context.clientName), String(context.commandName), withSerializedToken(args));
 
   /** Answer one SDK call: faults, the simulated operation, the call log. */
   async dispatch(clientName: string, commandName: string, input: unknown): Promise<{ response: unknown; output: unknown }> {
@@ -172,6 +172,27 @@ export class EmbeddedCloud implements SimContext {
     output.$metadata = { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 };
     return { response: { statusCode: 200, headers: {} }, output };
   }
+}
+
+/**
+ * The SDK fills idempotency tokens (RunInstances, CreateSchedule …) while serializing, so they
+ * appear in the request body but not in `args.input`. Copy the token back, as AWS would see it.
+ */
+function withSerializedToken(args: { input?: Record<string, unknown>; request?: { body?: unknown } }): unknown {
+  const input = args.input ?? {};
+  const body = args.request?.body;
+  if (input.ClientToken !== undefined || typeof body !== 'string' || !body.includes('ClientToken')) return input;
+  let token: string | null | undefined;
+  if (body.startsWith('{')) {
+    try {
+      token = (JSON.parse(body) as { ClientToken?: string }).ClientToken;
+    } catch {
+      token = undefined;
+    }
+  } else {
+    token = new URLSearchParams(body).get('ClientToken');
+  }
+  return token ? { ...input, ClientToken: token } : input;
 }
 
 function safeClone<T>(value: T): T {

@@ -42,3 +42,21 @@ describe('embedded cloud core', () => {
     await expect(client(EC2Client).send(new (await import('@aws-sdk/client-ec2')).DescribeVpcsCommand({}))).rejects.toThrow(/ec2:DescribeVpcs is not simulated/);
   });
 });
+
+describe('idempotency tokens the SDK fills in', () => {
+  it('reach the simulator as AWS sees them', async () => {
+    // Prepare
+    const cloud = (await EmbeddedCloud.create({ seed: 3 })).wire();
+    try {
+      const { RunInstancesCommand, RegisterImageCommand } = await import('@aws-sdk/client-ec2');
+      const img = await client(EC2Client).send(new RegisterImageCommand({ Name: 'base-image', RootDeviceName: '/dev/xvda' }));
+      // Act
+      await client(EC2Client).send(new RunInstancesCommand({ ImageId: img.ImageId, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }));
+      // Assess
+      const call = cloud.log.filter({ operation: 'RunInstances' })[0];
+      expect((call?.input as { ClientToken?: string }).ClientToken).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      cloud.dispose();
+    }
+  });
+});
