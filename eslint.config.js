@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // Production code must not know which cloud it talks to.
-    files: ['src/domain/**/*.ts', 'src/aws/**/*.ts', 'functions/**/*.ts'],
+    files: ['src/domain/**/*.ts', 'src/aws/**/*.ts', 'src/steps/**/*.ts', 'src/lambda/**/*.ts', 'src/env.ts', 'functions/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/cloud/**', '**/cloud/*'], message: 'Production code never imports the embedded cloud.' }] }],
     },

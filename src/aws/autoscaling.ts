@@ -1,0 +1,109 @@
+/** Auto Scaling calls: the cluster's server groups. */
+import {
+  AutoScalingClient,
+  type AutoScalingGroup,
+  CreateAutoScalingGroupCommand,
+  type CreateAutoScalingGroupCommandInput,
+  CreateOrUpdateTagsCommand,
+  DeleteAutoScalingGroupCommand,
+  DeleteTagsCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeLifecycleHooksCommand,
+  type LifecycleHook,
+  paginateDescribeAutoScalingGroups,
+  paginateDescribePolicies,
+  PutScalingPolicyCommand,
+  type PutScalingPolicyCommandInput,
+  type ScalingPolicy,
+  UpdateAutoScalingGroupCommand,
+  type UpdateAutoScalingGroupCommandInput,
+} from '@aws-sdk/client-auto-scaling';
+import { client } from './clients.js';
+import { TAG } from './tags.js';
+
+const asg = () => client(AutoScalingClient);
+
+export async function describeGroup(name: string): Promise<AutoScalingGroup | undefined> {
+  const out = await asg().send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+  return out.AutoScalingGroups?.[0];
+}
+
+/** Every group tagged as part of the cluster, one page of 100 at a time. */
+export async function clusterGroups(cluster: string): Promise<AutoScalingGroup[]> {
+  const groups: AutoScalingGroup[] = [];
+  const pages = paginateDescribeAutoScalingGroups(
+    { client: asg(), pageSize: 100 },
+    { Filters: [{ Name: `tag:${TAG.cluster}`, Values: [cluster] }] },
+  );
+  for await (const page of pages) groups.push(...(page.AutoScalingGroups ?? []));
+  return groups;
+}
+
+/** Creates the group; `false` when a group of that name already exists (the caller checks whose it is). */
+export async function createGroup(input: CreateAutoScalingGroupCommandInput): Promise<boolean> {
+  try {
+    await asg().send(new CreateAutoScalingGroupCommand(input));
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'AlreadyExistsFault') return false;
+    throw err;
+  }
+}
+
+export async function updateGroup(input: UpdateAutoScalingGroupCommandInput): Promise<void> {
+  await asg().send(new UpdateAutoScalingGroupCommand(input));
+}
+
+/** Force-deletes a group (terminating its instances); one that is already gone counts as deleted. */
+export async function deleteGroup(name: string): Promise<void> {
+  try {
+    await asg().send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true }));
+  } catch (err) {
+    const e = err as Error;
+    if (e.name === 'ValidationError' && /not found|does not exist/i.test(e.message)) return;
+    throw err;
+  }
+}
+
+export async function groupPolicies(name: string): Promise<ScalingPolicy[]> {
+  const policies: ScalingPolicy[] = [];
+  for await (const page of paginateDescribePolicies({ client: asg() }, { AutoScalingGroupName: name })) {
+    policies.push(...(page.ScalingPolicies ?? []));
+  }
+  return policies;
+}
+
+export async function putPolicy(input: PutScalingPolicyCommandInput): Promise<void> {
+  await asg().send(new PutScalingPolicyCommand(input));
+}
+
+export async function lifecycleHooks(name: string): Promise<LifecycleHook[]> {
+  const out = await asg().send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: name }));
+  return out.LifecycleHooks ?? [];
+}
+
+export async function tagGroup(name: string, tags: Record<string, string>): Promise<void> {
+  await asg().send(
+    new CreateOrUpdateTagsCommand({
+      Tags: Object.entries(tags).map(([Key, Value]) => ({
+        ResourceId: name,
+        ResourceType: 'auto-scaling-group',
+        Key,
+        Value,
+        PropagateAtLaunch: false,
+      })),
+    }),
+  );
+}
+
+export async function untagGroup(name: string, keys: string[]): Promise<void> {
+  await asg().send(
+    new DeleteTagsCommand({ Tags: keys.map((Key) => ({ ResourceId: name, ResourceType: 'auto-scaling-group', Key })) }),
+  );
+}
+
+export const groupTag = (group: AutoScalingGroup, key: string): string | undefined =>
+  group.Tags?.find((t) => t.Key === key)?.Value;
+
+export const inServiceCount = (group: AutoScalingGroup): number =>
+  (group.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length;

@@ -1,0 +1,15 @@
+/** CloudWatch: which of the given alarms are firing. */
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { client } from './clients.js';
+
+/** Names of the alarms, among `names`, in state ALARM. One call per 100 names. */
+export async function alarmsInAlarm(names: string[]): Promise<string[]> {
+  const firing: string[] = [];
+  for (let i = 0; i < names.length; i += 100) {
+    const out = await client(CloudWatchClient).send(
+      new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), StateValue: 'ALARM', MaxRecords: 100 }),
+    );
+    for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) if (a.AlarmName) firing.push(a.AlarmName);
+  }
+  return firing;
+}

@@ -1,0 +1,176 @@
+/** EC2 calls: bake builders, images and launch template versions. */
+import {
+  CreateImageCommand,
+  CreateLaunchTemplateVersionCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  EC2Client,
+  GetConsoleOutputCommand,
+  type Image,
+  type Instance,
+  type LaunchTemplateVersion,
+  paginateDescribeImages,
+  paginateDescribeInstances,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { client } from './clients.js';
+
+const ec2 = () => client(EC2Client);
+
+/** RunInstances with a caller-chosen ClientToken, so a retried step never launches twice. */
+export async function runInstance(input: RunInstancesCommandInput & { ClientToken: string }): Promise<Instance> {
+  const out = await ec2().send(new RunInstancesCommand({ ...input, MinCount: 1, MaxCount: 1 }));
+  const instance = out.Instances?.[0];
+  if (!instance?.InstanceId) throw new Error('RunInstances returned no instance');
+  return instance;
+}
+
+export async function describeInstance(id: string): Promise<Instance | undefined> {
+  try {
+    const out = await ec2().send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+    return out.Reservations?.[0]?.Instances?.[0];
+  } catch (err) {
+    if ((err as Error).name === 'InvalidInstanceID.NotFound') return undefined;
+    throw err;
+  }
+}
+
+/** Instances with all the given tags, in any state but terminated. */
+export async function instancesTagged(tags: Record<string, string>): Promise<Instance[]> {
+  const found: Instance[] = [];
+  const Filters = [
+    ...Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+    { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] },
+  ];
+  for await (const page of paginateDescribeInstances({ client: ec2(), pageSize: 1000 }, { Filters })) {
+    for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
+  }
+  return found;
+}
+
+export async function consoleOutput(id: string): Promise<string> {
+  const out = await ec2().send(new GetConsoleOutputCommand({ InstanceId: id, Latest: true }));
+  return out.Output ? Buffer.from(out.Output, 'base64').toString('utf8') : '';
+}
+
+/** Terminates instances; ids already gone are not an error (TerminateInstances is idempotent). */
+export async function terminateInstances(ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  try {
+    await ec2().send(new TerminateInstancesCommand({ InstanceIds: ids }));
+  } catch (err) {
+    if ((err as Error).name !== 'InvalidInstanceID.NotFound') throw err;
+  }
+}
+
+export async function describeImage(id: string): Promise<Image | undefined> {
+  try {
+    const out = await ec2().send(new DescribeImagesCommand({ ImageIds: [id] }));
+    return out.Images?.[0];
+  } catch (err) {
+    if (/^InvalidAMIID\./.test((err as Error).name)) return undefined;
+    throw err;
+  }
+}
+
+/** The image if this account owns it; foreign and unknown ids both come back undefined. */
+export async function describeOwnImage(id: string): Promise<Image | undefined> {
+  try {
+    const out = await ec2().send(new DescribeImagesCommand({ ImageIds: [id], Owners: ['self'] }));
+    return out.Images?.[0];
+  } catch (err) {
+    if (/^InvalidAMIID\./.test((err as Error).name)) return undefined;
+    throw err;
+  }
+}
+
+export async function findImageByName(name: string): Promise<Image | undefined> {
+  const out = await ec2().send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }));
+  return out.Images?.[0];
+}
+
+export async function imagesTagged(tags: Record<string, string>): Promise<Image[]> {
+  const found: Image[] = [];
+  const Filters = Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] }));
+  for await (const page of paginateDescribeImages({ client: ec2() }, { Owners: ['self'], Filters })) found.push(...(page.Images ?? []));
+  return found;
+}
+
+/** CreateImage, idempotent by name: when the name is taken, the image of that name is returned. */
+export async function createImage(instanceId: string, name: string, tags: { Key: string; Value: string }[]): Promise<string> {
+  try {
+    const out = await ec2().send(
+      new CreateImageCommand({
+        InstanceId: instanceId,
+        Name: name,
+        TagSpecifications: [
+          { ResourceType: 'image', Tags: tags },
+          { ResourceType: 'snapshot', Tags: tags },
+        ],
+      }),
+    );
+    if (!out.ImageId) throw new Error('CreateImage returned no image id');
+    return out.ImageId;
+  } catch (err) {
+    if ((err as Error).name !== 'InvalidAMIName.Duplicate') throw err;
+    const existing = await findImageByName(name);
+    if (!existing?.ImageId) throw err;
+    return existing.ImageId;
+  }
+}
+
+export async function deregisterImage(id: string): Promise<void> {
+  try {
+    await ec2().send(new DeregisterImageCommand({ ImageId: id, DeleteAssociatedSnapshots: true }));
+  } catch (err) {
+    if (!/^InvalidAMIID\./.test((err as Error).name)) throw err;
+  }
+}
+
+export async function launchTemplateVersions(templateId: string, versions: string[]): Promise<LaunchTemplateVersion[]> {
+  const out = await ec2().send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: versions }));
+  return out.LaunchTemplateVersions ?? [];
+}
+
+/** The versions newer than `after`, newest first: where a retried step finds the version it made. */
+export async function launchTemplateVersionsAfter(templateId: string, after: number): Promise<LaunchTemplateVersion[]> {
+  const out = await ec2().send(
+    new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, MinVersion: String(after + 1) }),
+  );
+  return (out.LaunchTemplateVersions ?? []).sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0));
+}
+
+export async function launchTemplateByName(name: string): Promise<{ id: string; defaultVersion: number } | undefined> {
+  try {
+    const out = await ec2().send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] }));
+    const t = out.LaunchTemplates?.[0];
+    return t?.LaunchTemplateId ? { id: t.LaunchTemplateId, defaultVersion: t.DefaultVersionNumber ?? 1 } : undefined;
+  } catch (err) {
+    if (/NotFound/.test((err as Error).name)) return undefined;
+    throw err;
+  }
+}
+
+export async function createLaunchTemplateVersion(input: {
+  templateId: string;
+  sourceVersion: number;
+  imageId: string;
+  description: string;
+}): Promise<number> {
+  const out = await ec2().send(
+    new CreateLaunchTemplateVersionCommand({
+      LaunchTemplateId: input.templateId,
+      SourceVersion: String(input.sourceVersion),
+      VersionDescription: input.description,
+      LaunchTemplateData: { ImageId: input.imageId },
+    }),
+  );
+  const n = out.LaunchTemplateVersion?.VersionNumber;
+  if (n === undefined) throw new Error('CreateLaunchTemplateVersion returned no version');
+  return n;
+}

@@ -1,0 +1,55 @@
+/** EventBridge Scheduler: the one-shot teardown schedules. */
+import { CreateScheduleCommand, DeleteScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { client } from './clients.js';
+
+export interface OneShot {
+  name: string;
+  group: string;
+  at: Date;
+  targetArn: string;
+  roleArn: string;
+  input: unknown;
+}
+
+/** `at(yyyy-mm-ddThh:mm:ss)` in UTC, to the second. */
+export const atExpression = (when: Date): string => `at(${when.toISOString().slice(0, 19)})`;
+
+/** Creates the schedule; returns false when one of that name already exists (a retried step). */
+export async function createOneShot(s: OneShot): Promise<boolean> {
+  try {
+    await client(SchedulerClient).send(
+      new CreateScheduleCommand({
+        Name: s.name,
+        GroupName: s.group,
+        ScheduleExpression: atExpression(s.at),
+        ScheduleExpressionTimezone: 'UTC',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        ActionAfterCompletion: 'DELETE',
+        Target: { Arn: s.targetArn, RoleArn: s.roleArn, Input: JSON.stringify(s.input), RetryPolicy: { MaximumRetryAttempts: 3 } },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'ConflictException') return false;
+    throw err;
+  }
+}
+
+export async function scheduleExists(name: string, group: string): Promise<boolean> {
+  try {
+    await client(SchedulerClient).send(new GetScheduleCommand({ Name: name, GroupName: group }));
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'ResourceNotFoundException') return false;
+    throw err;
+  }
+}
+
+/** Deletes a schedule; one that is already gone (it ran, or was cancelled) counts as deleted. */
+export async function deleteSchedule(name: string, group: string): Promise<void> {
+  try {
+    await client(SchedulerClient).send(new DeleteScheduleCommand({ Name: name, GroupName: group }));
+  } catch (err) {
+    if ((err as Error).name !== 'ResourceNotFoundException') throw err;
+  }
+}

@@ -1,0 +1,23 @@
+/** SSM Parameter Store: cluster configuration documents and base-image parameters. */
+import { GetParameterCommand, paginateGetParametersByPath, SSMClient } from '@aws-sdk/client-ssm';
+import { client } from './clients.js';
+
+/** The parameter's value, or undefined when it does not exist. */
+export async function getParameter(name: string): Promise<string | undefined> {
+  try {
+    const out = await client(SSMClient).send(new GetParameterCommand({ Name: name }));
+    return out.Parameter?.Value;
+  } catch (err) {
+    if ((err as Error).name === 'ParameterNotFound') return undefined;
+    throw err;
+  }
+}
+
+/** Every parameter under a path (one level), as name → value. */
+export async function parametersByPath(path: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for await (const page of paginateGetParametersByPath({ client: client(SSMClient) }, { Path: path, Recursive: false })) {
+    for (const p of page.Parameters ?? []) if (p.Name && p.Value !== undefined) found.set(p.Name, p.Value);
+  }
+  return found;
+}

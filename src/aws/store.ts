@@ -1,0 +1,152 @@
+/**
+ * The DynamoDB table: one lease lock per cluster, one record per deployment, and a pointer to each
+ * cluster's last successful deployment (what an on-demand rollback undoes).
+ *
+ * Keys: pk = `cluster#<cluster>`; sk = `lock` | `deployment#<id>` | `last-success`.
+ * `expiresAt` (epoch seconds) is the table's TTL attribute: DynamoDB deletes expired locks
+ * eventually, but an expired lock may still be read for hours, so expiry is also checked here.
+ */
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { setting } from '../env.js';
+import { client } from './clients.js';
+
+const ddb = () => client(DynamoDBClient);
+const pk = (cluster: string) => `cluster#${cluster}`;
+const epoch = (ms: number) => Math.floor(ms / 1000);
+const isConditionFailure = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
+
+export interface LockHolder {
+  deployment: string;
+  acquiredAt: number;
+  expiresAt: number;
+}
+
+export type LockResult = { acquired: true } | { acquired: false; holder: LockHolder };
+
+/** Takes the cluster's lease, or renews it when `deployment` already holds it. */
+export async function acquireLock(cluster: string, deployment: string, leaseSeconds: number, now: number): Promise<LockResult> {
+  try {
+    await ddb().send(
+      new PutItemCommand({
+        TableName: setting('tableName'),
+        Item: marshall({ pk: pk(cluster), sk: 'lock', deployment, acquiredAt: epoch(now), expiresAt: epoch(now) + leaseSeconds }),
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR deployment = :me',
+        ExpressionAttributeValues: marshall({ ':now': epoch(now), ':me': deployment }),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { acquired: true };
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const item = (err as { Item?: Record<string, any> }).Item;
+    const holder = item ? (unmarshall(item) as LockHolder) : await lockHolder(cluster);
+    return { acquired: false, holder: holder ?? { deployment: 'unknown', acquiredAt: 0, expiresAt: 0 } };
+  }
+}
+
+/** Releases the lease if `deployment` holds it; anything else (gone, someone else's) is left alone. */
+export async function releaseLock(cluster: string, deployment: string): Promise<void> {
+  try {
+    await ddb().send(
+      new DeleteItemCommand({
+        TableName: setting('tableName'),
+        Key: marshall({ pk: pk(cluster), sk: 'lock' }),
+        ConditionExpression: 'deployment = :me',
+        ExpressionAttributeValues: marshall({ ':me': deployment }),
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+  }
+}
+
+export async function lockHolder(cluster: string): Promise<LockHolder | undefined> {
+  const out = await ddb().send(
+    new GetItemCommand({ TableName: setting('tableName'), Key: marshall({ pk: pk(cluster), sk: 'lock' }), ConsistentRead: true }),
+  );
+  return out.Item ? (unmarshall(out.Item) as LockHolder) : undefined;
+}
+
+export type DeploymentStatus = 'RUNNING' | 'SUCCEEDED' | 'ROLLED_BACK' | 'FAILED';
+
+export interface DeploymentRecord {
+  deployment: string;
+  cluster: string;
+  release: string;
+  status: DeploymentStatus;
+  from?: string;
+  to?: string;
+  startedAt: number;
+  endedAt?: number;
+  cause?: string;
+  kind?: 'deploy' | 'rollback';
+}
+
+/** Records a deployment; a retry of the same step writes the same item again. */
+export async function putDeployment(record: DeploymentRecord): Promise<void> {
+  await ddb().send(
+    new PutItemCommand({
+      TableName: setting('tableName'),
+      Item: marshall({ pk: pk(record.cluster), sk: `deployment#${record.deployment}`, ...record }, { removeUndefinedValues: true }),
+    }),
+  );
+}
+
+export async function endDeployment(
+  cluster: string,
+  deployment: string,
+  status: DeploymentStatus,
+  endedAt: number,
+  cause?: string,
+): Promise<void> {
+  await ddb().send(
+    new UpdateItemCommand({
+      TableName: setting('tableName'),
+      Key: marshall({ pk: pk(cluster), sk: `deployment#${deployment}` }),
+      UpdateExpression: cause === undefined ? 'SET #s = :s, endedAt = :e' : 'SET #s = :s, endedAt = :e, #c = :c',
+      ExpressionAttributeNames: cause === undefined ? { '#s': 'status' } : { '#s': 'status', '#c': 'cause' },
+      ExpressionAttributeValues: marshall(cause === undefined ? { ':s': status, ':e': endedAt } : { ':s': status, ':e': endedAt, ':c': cause }),
+    }),
+  );
+}
+
+export async function getDeployment(cluster: string, deployment: string): Promise<DeploymentRecord | undefined> {
+  const out = await ddb().send(
+    new GetItemCommand({ TableName: setting('tableName'), Key: marshall({ pk: pk(cluster), sk: `deployment#${deployment}` }) }),
+  );
+  return out.Item ? (unmarshall(out.Item) as DeploymentRecord) : undefined;
+}
+
+export interface LastSuccess {
+  deployment: string;
+  from?: string;
+  to: string;
+  at: number;
+}
+
+export async function setLastSuccess(cluster: string, last: LastSuccess): Promise<void> {
+  await ddb().send(
+    new PutItemCommand({
+      TableName: setting('tableName'),
+      Item: marshall({ pk: pk(cluster), sk: 'last-success', ...last }, { removeUndefinedValues: true }),
+    }),
+  );
+}
+
+export async function getLastSuccess(cluster: string): Promise<LastSuccess | undefined> {
+  const out = await ddb().send(
+    new GetItemCommand({ TableName: setting('tableName'), Key: marshall({ pk: pk(cluster), sk: 'last-success' }), ConsistentRead: true }),
+  );
+  return out.Item ? (unmarshall(out.Item) as LastSuccess) : undefined;
+}
+
+export async function clearLastSuccess(cluster: string): Promise<void> {
+  await ddb().send(new DeleteItemCommand({ TableName: setting('tableName'), Key: marshall({ pk: pk(cluster), sk: 'last-success' }) }));
+}

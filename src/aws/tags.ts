@@ -1,0 +1,31 @@
+/** The tags redblack puts on everything it creates (DESIGN.md), and a few of its own bookkeeping. */
+export const TAG = {
+  cluster: 'redblack:cluster',
+  serverGroup: 'redblack:server-group',
+  release: 'redblack:release',
+  deployment: 'redblack:deployment',
+  /** `builder` on bake instances. */
+  role: 'redblack:role',
+  /** The MinSize a live group had before a deployment pinned it; present only while pinned. */
+  pinnedMin: 'redblack:pinned-min',
+  /** The deployment holding the pin. */
+  pinnedBy: 'redblack:pinned-by',
+} as const;
+
+export interface Identity {
+  cluster: string;
+  deployment: string;
+  release?: string;
+  serverGroup?: string;
+}
+
+/** The standard tag set as `{Key, Value}` pairs. */
+export function identityTags(id: Identity): { Key: string; Value: string }[] {
+  const tags: { Key: string; Value: string }[] = [
+    { Key: TAG.cluster, Value: id.cluster },
+    { Key: TAG.deployment, Value: id.deployment },
+  ];
+  if (id.release !== undefined) tags.push({ Key: TAG.release, Value: id.release });
+  if (id.serverGroup !== undefined) tags.push({ Key: TAG.serverGroup, Value: id.serverGroup });
+  return tags;
+}

@@ -1,0 +1,156 @@
+/**
+ * LaunchGroup: the new server group beside the live one — target group cloned from the live
+ * group's, a launch template version that changes only the image, the Auto Scaling group cloned
+ * from the live group — then the live group is pinned so it cannot scale in mid-deploy. Every
+ * action is idempotent so a step retried after a crash makes no duplicates.
+ */
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import type { TargetGroupAttribute } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { createGroup, describeGroup, groupPolicies, groupTag, lifecycleHooks, putPolicy, tagGroup, updateGroup } from '../aws/autoscaling.js';
+import { createLaunchTemplateVersion, launchTemplateByName, launchTemplateVersions, launchTemplateVersionsAfter } from '../aws/ec2.js';
+import { createTargetGroup, describeTargetGroup, setTargetGroupAttributes, targetGroupAttributes, type TargetGroupSpec } from '../aws/elbv2.js';
+import { identityTags, TAG } from '../aws/tags.js';
+import { ClusterNotFound, DeploymentInProgress, InvalidClusterConfig } from '../domain/errors.js';
+import { requiredHealthy } from '../domain/health.js';
+import { cloneGroupInput, clonePolicies, firstGroupInput } from './clone-group.js';
+import type { DeploymentState, Launched } from './state.js';
+
+/** Target group attributes worth carrying over (the rest are defaults or load-balancer-wide). */
+const CLONED_ATTRIBUTES = /^(deregistration_delay\.|stickiness\.|load_balancing\.|slow_start\.|target_group_health\.)/;
+
+export async function launchGroup(state: DeploymentState): Promise<Launched> {
+  const imageId = state.image?.imageId;
+  if (!imageId) throw new Error('LaunchGroup needs an image: none was baked or verified');
+  const name = state.next.serverGroup;
+  const tags = identityTags({ cluster: state.cluster, deployment: state.deployment, release: state.release, serverGroup: name });
+  const liveGroup = state.live ? await describeGroup(state.live.serverGroup) : undefined;
+  if (state.live && !liveGroup) throw new ClusterNotFound(state.cluster, `live group ${state.live.serverGroup} disappeared`);
+
+  const tg = await cloneTargetGroup(state, tags);
+  const template = await newTemplateVersion(state, imageId);
+  const spec = { name, launchTemplate: template, targetGroupArn: tg.arn, tags };
+  const input = liveGroup ? cloneGroupInput(liveGroup, await lifecycleHooks(liveGroup.AutoScalingGroupName as string), spec) : firstGroupInput(launchConfig(state), spec);
+  if (!(await createGroup(input))) {
+    const existing = await describeGroup(name);
+    const owner = existing && groupTag(existing, TAG.deployment);
+    if (owner !== state.deployment) throw new DeploymentInProgress(state.cluster, owner ?? 'unknown (untagged group)');
+  }
+  if (liveGroup && state.live) {
+    for (const p of clonePolicies(await groupPolicies(state.live.serverGroup), name, state.live.targetGroupArn, tg.arn)) await putPolicy(p);
+    await pin(liveGroup, state.deployment);
+  }
+
+  const desired = input.DesiredCapacity ?? 0;
+  const interval = tg.intervalSeconds;
+  return {
+    serverGroup: name,
+    targetGroupArn: tg.arn,
+    launchTemplate: template,
+    desired,
+    required: requiredHealthy(desired, state.config.healthGate.minHealthyPercent),
+    healthCheck: { intervalSeconds: interval, healthyThreshold: tg.healthyThreshold },
+    deadline: Date.now() + state.config.healthGate.timeoutMinutes * 60_000,
+    // No target can be healthy before it has passed `threshold` checks: don't look sooner.
+    waitSeconds: interval * tg.healthyThreshold,
+  };
+}
+
+interface ClonedTargetGroup {
+  arn: string;
+  intervalSeconds: number;
+  healthyThreshold: number;
+}
+
+async function cloneTargetGroup(state: DeploymentState, tags: { Key: string; Value: string }[]): Promise<ClonedTargetGroup> {
+  let spec: TargetGroupSpec;
+  let attributes: TargetGroupAttribute[];
+  if (state.live) {
+    const live = await describeTargetGroup(state.live.targetGroupArn);
+    if (!live) throw new ClusterNotFound(state.cluster, `live target group ${state.live.targetGroupArn} disappeared`);
+    spec = {
+      name: state.next.targetGroupName,
+      protocol: live.Protocol as string,
+      port: live.Port as number,
+      vpcId: live.VpcId as string,
+      healthCheckPath: live.HealthCheckPath,
+      healthCheckProtocol: live.HealthCheckProtocol,
+      healthCheckPort: live.HealthCheckPort,
+      healthCheckIntervalSeconds: live.HealthCheckIntervalSeconds,
+      healthCheckTimeoutSeconds: live.HealthCheckTimeoutSeconds,
+      healthyThresholdCount: live.HealthyThresholdCount,
+      unhealthyThresholdCount: live.UnhealthyThresholdCount,
+      matcher: live.Matcher?.HttpCode,
+      tags,
+    };
+    attributes = (await targetGroupAttributes(state.live.targetGroupArn)).filter((a) => CLONED_ATTRIBUTES.test(a.Key ?? ''));
+  } else {
+    const t = launchConfig(state).targetGroup;
+    spec = {
+      name: state.next.targetGroupName,
+      protocol: t.protocol,
+      port: t.port,
+      vpcId: t.vpcId,
+      healthCheckPath: t.healthCheckPath,
+      healthCheckIntervalSeconds: t.healthCheckIntervalSeconds,
+      healthyThresholdCount: t.healthyThresholdCount,
+      unhealthyThresholdCount: t.unhealthyThresholdCount,
+      tags,
+    };
+    attributes = [{ Key: 'deregistration_delay.timeout_seconds', Value: String(t.deregistrationDelaySeconds) }];
+  }
+  const tg = await createTargetGroup(spec);
+  await setTargetGroupAttributes(tg.TargetGroupArn as string, attributes);
+  return {
+    arn: tg.TargetGroupArn as string,
+    intervalSeconds: tg.HealthCheckIntervalSeconds ?? 30,
+    healthyThreshold: tg.HealthyThresholdCount ?? 5,
+  };
+}
+
+/**
+ * A new launch template version from the live one (SourceVersion) with only ImageId changed.
+ * Its description names the deployment, which is how a retried step finds the version it made.
+ */
+async function newTemplateVersion(state: DeploymentState, imageId: string): Promise<{ id: string; version: number }> {
+  let id: string;
+  let source: number;
+  if (state.live) {
+    id = state.live.launchTemplate.id;
+    const [v] = await launchTemplateVersions(id, [state.live.launchTemplate.version]);
+    if (v?.VersionNumber === undefined) throw new ClusterNotFound(state.cluster, `launch template ${id} version ${state.live.launchTemplate.version} is gone`);
+    source = v.VersionNumber;
+  } else {
+    const name = launchConfig(state).launchTemplateName;
+    const t = await launchTemplateByName(name);
+    if (!t) throw new InvalidClusterConfig(state.cluster, 'launch.launchTemplateName', `launch template ${name} does not exist`);
+    id = t.id;
+    source = t.defaultVersion;
+  }
+  const description = `redblack ${state.deployment}`;
+  const mine = (await launchTemplateVersionsAfter(id, source)).find((v) => v.VersionDescription === description);
+  const version = mine?.VersionNumber ?? (await createLaunchTemplateVersion({ templateId: id, sourceVersion: source, imageId, description }));
+  return { id, version };
+}
+
+/**
+ * Pin: MinSize = DesiredCapacity, so the live group cannot scale in while traffic may still need
+ * it. The original MinSize goes into a tag first, so unpinning works even if this state is lost.
+ */
+async function pin(group: AutoScalingGroup, deployment: string): Promise<void> {
+  const name = group.AutoScalingGroupName as string;
+  const pinnedBy = groupTag(group, TAG.pinnedBy);
+  const pinnedMin = groupTag(group, TAG.pinnedMin);
+  // A pin by another deployment is stale (we hold the cluster's lock): adopt it and keep the
+  // original MinSize it saved, so a dead execution never leaves a group pinned for good.
+  if (pinnedBy !== deployment) {
+    await tagGroup(name, { [TAG.pinnedMin]: pinnedMin ?? String(group.MinSize ?? 0), [TAG.pinnedBy]: deployment });
+  }
+  const desired = group.DesiredCapacity ?? 0;
+  if ((group.MinSize ?? 0) < desired) await updateGroup({ AutoScalingGroupName: name, MinSize: desired });
+}
+
+function launchConfig(state: DeploymentState) {
+  const launch = state.config.launch;
+  if (!launch) throw new InvalidClusterConfig(state.cluster, 'launch', 'is required for a first deployment');
+  return launch;
+}

@@ -1,0 +1,141 @@
+/**
+ * Plan: everything a deployment decides before it changes anything. Validates the input and the
+ * cluster's config, reads the listener and the cluster's groups, picks the next vNNN, and only
+ * then takes the cluster's lock and records the deployment. A failure here changes nothing.
+ */
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { clusterGroups } from '../aws/autoscaling.js';
+import { forwardTargets, readSwapPoint, type SwapPoint } from '../aws/elbv2.js';
+import { artifactExists } from '../aws/s3.js';
+import { getParameter } from '../aws/ssm.js';
+import { acquireLock, putDeployment } from '../aws/store.js';
+import { type ClusterConfig, parseClusterConfig } from '../domain/config.js';
+import { ClusterNotFound, DeploymentInProgress, InvalidClusterConfig, InvalidInput, ListenerDrifted } from '../domain/errors.js';
+import { parseDeployInput } from '../domain/input.js';
+import { belongsToCluster, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../domain/names.js';
+import { setting } from '../env.js';
+import type { DeploymentState, LiveGroup } from './state.js';
+
+export interface PlanEvent {
+  input: unknown;
+  deployment: string;
+}
+
+/** Extra time the lock is held beyond the longest legal run, so a slow step never loses it. */
+const LEASE_MARGIN_SECONDS = 30 * 60;
+
+export async function plan(event: PlanEvent): Promise<DeploymentState> {
+  const input = parseDeployInput(event.input);
+  if (typeof event.deployment !== 'string' || event.deployment === '') throw new InvalidInput('deployment', 'missing execution name');
+  const { cluster } = input;
+  const config = await loadClusterConfig(cluster);
+  if (input.artifact) {
+    if (!config.bake) throw new InvalidClusterConfig(cluster, 'bake', 'is required to bake an artifact (or deploy a prebaked imageId)');
+    const { bucket, key, versionId } = input.artifact;
+    if (!(await artifactExists(bucket, key, versionId))) {
+      throw new InvalidInput('artifact', `s3://${bucket}/${key}${versionId ? ` (version ${versionId})` : ''} does not exist`);
+    }
+  }
+
+  const point = await readPoint(cluster, config);
+  const groups = (await clusterGroups(cluster)).filter((g) => belongsToCluster(g.AutoScalingGroupName ?? '', cluster));
+  const live = findLive(cluster, point, groups);
+  if (!live && !config.launch) {
+    throw new InvalidClusterConfig(cluster, 'launch', 'is required for a first deployment (no server group serves the listener)');
+  }
+  const inUse = groups.map((g) => parseServerGroup(g.AutoScalingGroupName ?? '')?.sequence).filter((n): n is number => n !== undefined);
+  const newest = newestSequence(groups);
+  const sequence = nextSequence(inUse, newest);
+  const serverGroup = serverGroupName(cluster, sequence);
+
+  const now = Date.now();
+  const leaseSeconds = leaseFor(config);
+  const lock = await acquireLock(cluster, event.deployment, leaseSeconds, now);
+  if (!lock.acquired) throw new DeploymentInProgress(cluster, lock.holder.deployment);
+  await putDeployment({
+    deployment: event.deployment,
+    cluster,
+    release: input.release,
+    status: 'RUNNING',
+    from: live?.serverGroup,
+    to: serverGroup,
+    startedAt: now,
+    kind: 'deploy',
+  });
+
+  return {
+    deployment: event.deployment,
+    cluster,
+    release: input.release,
+    ...(input.artifact ? { artifact: input.artifact } : {}),
+    ...(input.imageId ? { imageId: input.imageId } : {}),
+    config,
+    swap: { kind: point.kind, arn: point.arn, before: point.actions },
+    ...(live ? { live } : {}),
+    next: { serverGroup, sequence, targetGroupName: targetGroupName(serverGroup) },
+    startedAt: now,
+    leaseSeconds,
+  };
+}
+
+export async function loadClusterConfig(cluster: string): Promise<ClusterConfig> {
+  const raw = await getParameter(`${setting('configPath')}/${cluster}`);
+  if (raw === undefined) throw new ClusterNotFound(cluster);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new InvalidClusterConfig(cluster, '', 'is not valid JSON');
+  }
+  return parseClusterConfig(json, cluster);
+}
+
+async function readPoint(cluster: string, config: ClusterConfig): Promise<SwapPoint> {
+  const arn = (config.listenerArn ?? config.ruleArn) as string;
+  try {
+    return await readSwapPoint(arn);
+  } catch (err) {
+    const name = (err as Error).name;
+    if (name === 'ListenerNotFoundException' || name === 'RuleNotFoundException') {
+      throw new InvalidClusterConfig(cluster, config.listenerArn ? 'listenerArn' : 'ruleArn', `${arn} does not exist`);
+    }
+    throw err;
+  }
+}
+
+/** The group behind the one target group the listener forwards to with weight > 0. */
+function findLive(cluster: string, point: SwapPoint, groups: AutoScalingGroup[]): LiveGroup | undefined {
+  const serving = forwardTargets(point.actions).filter((t) => t.weight > 0);
+  if (serving.length === 0) return undefined;
+  if (serving.length > 1) {
+    throw new ListenerDrifted(point.arn, `forwards to ${serving.length} target groups with weight > 0: an earlier traffic shift did not finish; roll back or finish it first`);
+  }
+  const tg = (serving[0] as { targetGroupArn: string }).targetGroupArn;
+  const group = groups.find((g) => g.TargetGroupARNs?.includes(tg));
+  if (!group) throw new ClusterNotFound(cluster, `the listener forwards to ${tg}, which no server group of the cluster serves`);
+  const spec = group.LaunchTemplate ?? group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+  if (!spec?.LaunchTemplateId) throw new ClusterNotFound(cluster, `live group ${group.AutoScalingGroupName} has no launch template`);
+  return {
+    serverGroup: group.AutoScalingGroupName as string,
+    targetGroupArn: tg,
+    launchTemplate: { id: spec.LaunchTemplateId, version: spec.Version ?? '$Default' },
+    desired: group.DesiredCapacity ?? 0,
+    min: group.MinSize ?? 0,
+    max: group.MaxSize ?? 0,
+  };
+}
+
+/** The most recently created group's number: the next one follows it, even across the 999 → 000 wrap. */
+function newestSequence(groups: AutoScalingGroup[]): number | undefined {
+  let newest: AutoScalingGroup | undefined;
+  for (const g of groups) if (!newest || (g.CreatedTime?.getTime() ?? 0) > (newest.CreatedTime?.getTime() ?? 0)) newest = g;
+  return newest ? parseServerGroup(newest.AutoScalingGroupName ?? '')?.sequence : undefined;
+}
+
+/** The longest a deployment may legally run, plus a margin: an execution that dies frees the lock after this. */
+export function leaseFor(config: ClusterConfig): number {
+  const bake = (config.bake?.timeoutMinutes ?? 0) * 60;
+  const gate = config.healthGate.timeoutMinutes * 60;
+  const traffic = config.traffic.waitSeconds * Math.max(0, config.traffic.steps.length - 1);
+  return bake + gate + traffic + LEASE_MARGIN_SECONDS;
+}

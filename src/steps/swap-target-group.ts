@@ -1,0 +1,54 @@
+/**
+ * SwapTargetGroup: one traffic step. Just before the change it checks that the listener still
+ * reads as this deployment left it (else someone else changed it), that no watched alarm fires,
+ * and that the new group holds enough healthy targets (the traffic guard); after the change it
+ * reads the listener back. At 100% the old target group stays in the forward action with weight
+ * 0: its targets keep being health-checked, so a rollback is one instant flip.
+ */
+import { describeGroup } from '../aws/autoscaling.js';
+import { alarmsInAlarm } from '../aws/cloudwatch.js';
+import { readSwapPoint, targetStates, writeSwapPoint } from '../aws/elbv2.js';
+import { AlarmTriggered, ListenerDrifted, TrafficGuardViolation } from '../domain/errors.js';
+import { countHealthy, requiredHealthy } from '../domain/health.js';
+import { forwardWeights } from '../domain/traffic.js';
+import { forwardSignature, sameActions, withForward, type WeightedTarget } from './forward.js';
+import type { DeploymentState, Launched, TrafficProgress } from './state.js';
+
+export async function swapTargetGroup(state: DeploymentState): Promise<TrafficProgress> {
+  const launched = state.launched as Launched;
+  const { steps, waitSeconds } = state.config.traffic;
+  const stepIndex = state.traffic ? state.traffic.stepIndex + 1 : 0;
+  const step = steps[stepIndex] as number;
+  const { newWeight, oldWeight } = forwardWeights(step);
+  const targets: WeightedTarget[] = [{ arn: launched.targetGroupArn, weight: newWeight }];
+  const weights: Record<string, number> = { [launched.serverGroup]: newWeight };
+  if (state.live) {
+    targets.push({ arn: state.live.targetGroupArn, weight: oldWeight });
+    weights[state.live.serverGroup] = oldWeight;
+  }
+  const desired = withForward(state.swap.before, targets);
+  const done = stepIndex === steps.length - 1;
+  const progress: TrafficProgress = { stepIndex, step, weights, actions: desired, done, waitSeconds: done ? 0 : waitSeconds };
+
+  const point = await readSwapPoint(state.swap.arn);
+  // A retry after a crash that already made this change has nothing left to do.
+  if (sameActions(point.actions, desired)) return progress;
+  const expected = state.traffic?.actions ?? state.swap.before;
+  if (!sameActions(point.actions, expected)) {
+    throw new ListenerDrifted(state.swap.arn, `expected ${forwardSignature(expected)}, found ${forwardSignature(point.actions)}`);
+  }
+
+  const firing = await alarmsInAlarm([...new Set([...state.config.traffic.alarmNames, ...state.config.healthGate.alarmNames])]);
+  if (firing.length > 0) throw new AlarmTriggered(firing);
+  const group = await describeGroup(launched.serverGroup);
+  const required = requiredHealthy(group?.DesiredCapacity ?? launched.desired, state.config.healthGate.minHealthyPercent);
+  const healthy = countHealthy((await targetStates(launched.targetGroupArn)).map((t) => t.state));
+  if (healthy < required) throw new TrafficGuardViolation(launched.serverGroup, healthy, required);
+
+  await writeSwapPoint({ ...point, actions: desired });
+  const after = await readSwapPoint(state.swap.arn);
+  if (!sameActions(after.actions, desired)) {
+    throw new ListenerDrifted(state.swap.arn, `read back ${forwardSignature(after.actions)} after writing ${forwardSignature(desired)}`);
+  }
+  return progress;
+}
