@@ -25,6 +25,7 @@ export interface RunOptions {
 }
 
 const realSetImmediate = globalThis.setImmediate;
+const MAX_TIMER_MS = 2_147_483_647;
 
 export class VirtualClock {
   readonly startMs: number;
@@ -152,7 +153,9 @@ export class VirtualClock {
     if (!head) return;
     if (this.armed && this.armed.at <= head.at) return;
     if (this.armed) this.fake.clearTimeout(this.armed.id as number);
-    this.armed = { at: head.at, id: this.fake.setTimeout(() => this.fire(), head.at - this.fake.now) };
+    // Timers past 2^31-1 ms fire at once (Node's rule, which fake-timers copies): hop there instead.
+    const delay = Math.min(head.at - this.fake.now, MAX_TIMER_MS);
+    this.armed = { at: this.fake.now + delay, id: this.fake.setTimeout(() => this.fire(), delay) };
   }
 
   private push(ev: SimEvent): void {

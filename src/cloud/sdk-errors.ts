@@ -40,7 +40,12 @@ export const SERVICES: Record<string, ServiceInfo> = {
     prefix: 'cloudwatch',
     module: cw,
     base: cw.CloudWatchServiceException,
-    aliases: { MissingParameter: 'MissingRequiredParameterException', ValidationError: 'ValidationException', InternalServiceError: 'InternalServiceFault' },
+    aliases: {
+      MissingParameter: 'MissingRequiredParameterException',
+      ValidationError: 'ValidationException',
+      InternalServiceError: 'InternalServiceFault',
+      LimitExceeded: 'LimitExceededFault',
+    },
   },
   SFNClient: { prefix: 'states', module: sfn, base: sfn.SFNServiceException },
 };
