@@ -6,15 +6,15 @@
  */
 import { parseArgs } from 'node:util';
 import '../src/cloud/polyfills.js';
+import { logger } from '../src/lambda/logger.js';
 import { type DemoResult, type Progress, runDemo } from '../src/local/demo.js';
 import { SCENARIO_NAMES, SCENARIOS } from '../src/local/scenarios.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 function usage(code: number): never {
   const lines = [
-    'usage: npm start -- [--scenario <name>] [--json] [--seed <n>] [--endpoint <url>]',
+    'usage: npm start -- [--scenario <name>] [--json] [--seed <n>] [--endpoint <url>] [--verbose]',
     '',
     'scenarios:',
     ...SCENARIO_NAMES.map((n) => `  ${n.padEnd(20)} ${SCENARIOS[n]?.summary}`),
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
         json: { type: 'boolean', default: false },
         seed: { type: 'string', default: '1' },
         endpoint: { type: 'string' },
+        verbose: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
     usage(2);
   }
   if (args.help) usage(0);
+  // The functions' own JSON logs only with --verbose: the demo shows its own progress lines.
+  logger.setLogLevel(args.verbose ? 'INFO' : 'SILENT');
   const scenario = args.scenario as string;
   if (!SCENARIOS[scenario]) {
     process.stderr.write(`unknown scenario "${scenario}"\n`);
@@ -61,9 +64,15 @@ async function main(): Promise<void> {
   const live = !args.json;
   const tty = live && process.stdout.isTTY;
   let drawn = 0;
+  let last = '';
   const show = (p: Progress) => {
-    const groups = p.groups.map((g) => `${g.serverGroup} ${String(g.weight).padStart(3)}% (${g.healthy} healthy)`).join('  ');
-    const line = `[${clock(p.simulatedSeconds)}] ${p.step.padEnd(16)} ${groups}`;
+    const total = p.groups.reduce((n, g) => n + g.weight, 0) || 1;
+    const groups = p.groups.map((g) => `${g.serverGroup} ${String(Math.round((g.weight * 100) / total)).padStart(3)}% (${g.healthy} healthy)`).join('  ');
+    const state = `${p.step.padEnd(16)} ${groups}`;
+    // A log (not a terminal) gets a line only when something changed.
+    if (!tty && state === last) return;
+    last = state;
+    const line = `[${clock(p.simulatedSeconds)}] ${state}`;
     if (tty) {
       if (drawn > 0) process.stdout.write('\x1b[1A\x1b[2K');
       process.stdout.write(`${line}\n`);

@@ -105,9 +105,8 @@ export class VirtualClock {
       await this.fake.nextAsync();
     }
     await settle();
-    this.fake.setSystemTime(target);
-    // setSystemTime moves Date but not the timer base; tick(0) keeps both in step.
-    await this.fake.tickAsync(0);
+    // Ticking (not setSystemTime, which would push pending timers later) keeps every timer on time.
+    await this.fake.tickAsync(Math.max(0, target - this.fake.now));
     this.throwEventErrors();
   }
 

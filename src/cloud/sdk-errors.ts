@@ -64,6 +64,9 @@ export function toSdkError(info: ServiceInfo, fault: AwsFault, requestId: string
   } else {
     err = new info.base({ name: fault.code, $fault, $metadata, message: fault.message }) as Error & Record<string, unknown>;
   }
+  // Extra members AWS sends with some errors (ConditionalCheckFailedException.Item, CancellationReasons).
+  const fields = (fault as AwsFault & { fields?: Record<string, unknown> }).fields;
+  if (fields) Object.assign(err, fields);
   err.Code = fault.code;
   if (isThrottle(fault)) err.$retryable = { throttling: true };
   return err;

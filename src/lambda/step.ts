@@ -11,5 +11,6 @@ import { logErrors } from './middleware/log-errors.js';
 import { transientErrors } from './middleware/transient-errors.js';
 
 export function step<I, O>(fn: (event: I, context: Context) => Promise<O>) {
-  return middy(fn).use(injectLambdaContext(logger)).use(deploymentKeys()).use(logErrors()).use(transientErrors());
+  // No early-timeout timer: a step that runs out of time fails as Sandbox.Timedout and the state machine retries it.
+  return middy(fn, { timeoutEarlyInMillis: 0 }).use(injectLambdaContext(logger)).use(deploymentKeys()).use(logErrors()).use(transientErrors());
 }

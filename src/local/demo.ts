@@ -144,6 +144,9 @@ export class DemoSession {
 
     const done = await this.awaitExecutions(1);
     const deploySeconds = elapsed();
+    // The deployment is over: fast-forward to the teardown without a progress line per beat.
+    sampling = false;
+    options.onProgress?.(snapshot());
     const rolledBack = cloud.lambda.invocations.slice(invocations0).some((i) => i.function === 'rollback' && i.outcome === 'ok');
     const output =
       done.status === 'SUCCEEDED' && done.output
@@ -154,9 +157,10 @@ export class DemoSession {
     const lambdaInvocations = cloud.lambda.invocations.length - invocations0;
 
     let teardown: DemoResult['teardown'] = null;
-    if (output?.teardown) teardown = { ...output.teardown, done: await this.awaitTeardown(output.teardown.serverGroup) };
-    sampling = false;
-    options.onProgress?.(snapshot());
+    if (output?.teardown) {
+      teardown = { ...output.teardown, done: await this.awaitTeardown(output.teardown.serverGroup) };
+      options.onProgress?.({ ...snapshot(), step: 'Teardown' });
+    }
 
     return {
       scenario: this.scenario.name,

@@ -5,14 +5,24 @@
  * action is idempotent so a step retried after a crash makes no duplicates.
  */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import type { TargetGroupAttribute } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Action, TargetGroupAttribute } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createGroup, describeGroup, groupPolicies, groupTag, lifecycleHooks, putPolicy, tagGroup, updateGroup } from '../aws/autoscaling.js';
 import { createLaunchTemplateVersion, launchTemplateByName, launchTemplateVersions, launchTemplateVersionsAfter } from '../aws/ec2.js';
-import { createTargetGroup, describeTargetGroup, setTargetGroupAttributes, targetGroupAttributes, type TargetGroupSpec } from '../aws/elbv2.js';
+import {
+  createTargetGroup,
+  describeTargetGroup,
+  forwardTargets,
+  readSwapPoint,
+  setTargetGroupAttributes,
+  targetGroupAttributes,
+  type TargetGroupSpec,
+  writeSwapPoint,
+} from '../aws/elbv2.js';
 import { identityTags, TAG } from '../aws/tags.js';
-import { ClusterNotFound, DeploymentInProgress, InvalidClusterConfig } from '../domain/errors.js';
+import { ClusterNotFound, DeploymentInProgress, InvalidClusterConfig, ListenerDrifted } from '../domain/errors.js';
 import { requiredHealthy } from '../domain/health.js';
 import { cloneGroupInput, clonePolicies, firstGroupInput } from './clone-group.js';
+import { forwardSignature, sameActions, withForward } from './forward.js';
 import type { DeploymentState, Launched } from './state.js';
 
 /** Target group attributes worth carrying over (the rest are defaults or load-balancer-wide). */
@@ -40,6 +50,7 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
     await pin(liveGroup, state.deployment);
   }
 
+  const staged = await stage(state, tg.arn);
   const desired = input.DesiredCapacity ?? 0;
   const interval = tg.intervalSeconds;
   return {
@@ -49,10 +60,27 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
     desired,
     required: requiredHealthy(desired, state.config.healthGate.minHealthyPercent),
     healthCheck: { intervalSeconds: interval, healthyThreshold: tg.healthyThreshold },
+    staged,
     deadline: Date.now() + state.config.healthGate.timeoutMinutes * 60_000,
     // No target can be healthy before it has passed `threshold` checks: don't look sooner.
     waitSeconds: interval * tg.healthyThreshold,
   };
+}
+
+/**
+ * ALB health-checks only target groups a listener or rule uses: the new one joins the forward
+ * action at weight 0, so its targets are checked while it still gets no traffic.
+ */
+async function stage(state: DeploymentState, targetGroupArn: string): Promise<Action[]> {
+  const kept = forwardTargets(state.swap.before).map((t) => ({ arn: t.targetGroupArn, weight: t.weight }));
+  const staged = withForward(state.swap.before, [...kept, { arn: targetGroupArn, weight: 0 }]);
+  const point = await readSwapPoint(state.swap.arn);
+  if (sameActions(point.actions, staged)) return staged;
+  if (!sameActions(point.actions, state.swap.before)) {
+    throw new ListenerDrifted(state.swap.arn, `expected ${forwardSignature(state.swap.before)}, found ${forwardSignature(point.actions)}`);
+  }
+  await writeSwapPoint({ ...point, actions: staged });
+  return staged;
 }
 
 interface ClonedTargetGroup {

@@ -33,6 +33,8 @@ export interface Launched {
   /** ceil(desired × minHealthyPercent): healthy targets the traffic guard demands. */
   required: number;
   healthCheck: { intervalSeconds: number; healthyThreshold: number };
+  /** The listener's actions with the new target group added at weight 0 (health-checked, no traffic). */
+  staged: Action[];
   /** Epoch ms after which the health gate has failed. */
   deadline: number;
   waitSeconds: number;

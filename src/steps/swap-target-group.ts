@@ -33,7 +33,7 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
   const point = await readSwapPoint(state.swap.arn);
   // A retry after a crash that already made this change has nothing left to do.
   if (sameActions(point.actions, desired)) return progress;
-  const expected = state.traffic?.actions ?? state.swap.before;
+  const expected = state.traffic?.actions ?? launched.staged;
   if (!sameActions(point.actions, expected)) {
     throw new ListenerDrifted(state.swap.arn, `expected ${forwardSignature(expected)}, found ${forwardSignature(point.actions)}`);
   }

@@ -6,7 +6,7 @@ export function logErrors(): middy.MiddlewareObj {
   return {
     onError: (request) => {
       const err = request.error;
-      if (err) logger.error('step failed', { error: err.name, message: err.message });
+      if (err) logger.error('step failed', { error: err.name, detail: err.message });
     },
   };
 }

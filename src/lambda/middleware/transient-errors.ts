@@ -50,7 +50,7 @@ export function transientErrors(options: Partial<typeof defaults> = {}): middy.M
     onError: (request) => {
       const err = request.error;
       if (err && isTransient(err, names)) {
-        logger.warn('transient AWS error, the state machine will retry', { error: err.name, message: err.message });
+        logger.warn('transient AWS error, the state machine will retry', { error: err.name, detail: err.message });
         request.error = new AwsTransient(err);
       }
     },
