@@ -6,8 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import '../src/cloud/polyfills.js';
-import { logger } from '../src/lambda/logger.js';
-import { type DemoResult, type Progress, runDemo } from '../src/local/demo.js';
+import type { DemoResult, Progress } from '../src/local/demo.js';
 import { SCENARIO_NAMES, SCENARIOS } from '../src/local/scenarios.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -43,7 +42,9 @@ async function main(): Promise<void> {
   }
   if (args.help) usage(0);
   // The functions' own JSON logs only with --verbose: the demo shows its own progress lines.
-  logger.setLogLevel(args.verbose ? 'INFO' : 'SILENT');
+  // Set before the functions load: their logger reads it once.
+  process.env.POWERTOOLS_LOG_LEVEL = args.verbose ? 'INFO' : 'SILENT';
+  const { runDemo } = await import('../src/local/demo.js');
   const scenario = args.scenario as string;
   if (!SCENARIOS[scenario]) {
     process.stderr.write(`unknown scenario "${scenario}"\n`);

@@ -112,9 +112,12 @@ export class DemoSession {
     return targetGroupArn.split(':targetgroup/')[1]?.split('/')[0] ?? targetGroupArn;
   }
 
+  /** Server group → percent of the listener's traffic (ALB weights are relative). */
   traffic(): Record<string, number> {
+    const forwards = this.cloud.elb.forwardWeights(this.world.listenerArn);
+    const total = forwards.reduce((n, f) => n + f.weight, 0);
     const traffic: Record<string, number> = {};
-    for (const f of this.cloud.elb.forwardWeights(this.world.listenerArn)) traffic[this.groupOf(f.targetGroupArn)] = f.weight;
+    for (const f of forwards) traffic[this.groupOf(f.targetGroupArn)] = total === 0 ? 0 : Math.round((f.weight * 100) / total);
     return traffic;
   }
 
