@@ -14,6 +14,7 @@ import { Faults } from './faults.js';
 import { Hooks } from './hooks.js';
 import { Ids } from './ids.js';
 import { LambdaRuntime } from './lambda.js';
+import type { RateLimits } from './rate-limits.js';
 import './polyfills.js';
 import { Rng } from './rng.js';
 import { SERVICES, toSdkError } from './sdk-errors.js';
@@ -54,6 +55,8 @@ export class EmbeddedCloud implements SimContext {
   readonly hooks = new Hooks();
   readonly log = new CallLog();
   readonly faults: Faults;
+  /** Off by default: `cloud.rateLimits = new RateLimits(cloud.clock)` throttles as AWS's published buckets do. */
+  rateLimits?: RateLimits;
   readonly ec2: Ec2Sim;
   readonly autoscaling: AutoScalingSim;
   readonly elb: ElbSim;
@@ -147,6 +150,9 @@ export class EmbeddedCloud implements SimContext {
       return toSdkError(info, fault, requestId);
     };
 
+    // Opt-in account rate limits (rate-limits.ts): an empty bucket answers the service's throttling error.
+    const limited = this.rateLimits?.take(service, operation, input);
+    if (limited) throw fail(limited);
     const hits = this.faults.match(service, operation, input);
     for (const h of hits) if (h.latencyMs) await this.clock.sleep(h.latencyMs);
     const before = hits.find((h) => h.error && h.phase !== 'after');

@@ -4,6 +4,7 @@
  * in by the caller (the domain never reads a clock).
  */
 import { TrafficGuardViolation } from './errors.js';
+import { pollSeconds } from './poll.js';
 
 /** ceil(desired × pct / 100), at least 1 when desired > 0 (a serving group is never empty). */
 export function requiredHealthy(desired: number, minHealthyPercent: number): number {
@@ -23,13 +24,6 @@ export function countHealthy(states: readonly string[]): number {
   return states.filter((s) => s === 'healthy').length;
 }
 
-/** Bounds of the adaptive poll interval, seconds. */
-export const MIN_POLL_SECONDS = 1;
-export const MAX_POLL_SECONDS = 60;
-/** Poll intervals without an estimate: instances still booting vs. only health checks pending. */
-export const BOOTING_POLL_SECONDS = 15;
-export const CHECKING_POLL_SECONDS = 5;
-
 export interface GateInput {
   /** Desired capacity of the new group. */
   desired: number;
@@ -42,39 +36,48 @@ export interface GateInput {
   alarmsInAlarm: readonly string[];
   now: number;
   deadline: number;
-  /** When the remaining targets are expected to be healthy (e.g. launch time + boot + checks). */
-  expectedReadyAt?: number;
+  /** When the group was created (the gate's phase start); default `now`. */
+  since?: number;
+  /** The target group's health check: no target turns healthy sooner than interval × threshold after it registers. */
+  healthCheck?: { intervalSeconds: number; healthyThreshold: number };
+  /** The earliest moment the group can pass, as the previous look worked it out. */
+  readyNotBefore?: number;
 }
 
 export interface GateVerdict {
   status: 'passed' | 'waiting' | 'failed';
+  /** Why it failed: a watched alarm, the deadline, or a group with nothing to serve with. */
+  failure?: 'alarm' | 'timeout' | 'empty';
   reason: string;
-  /** Seconds until the next look (1–60; 0 when not waiting). */
+  /** Seconds until the next look (≥ 1 while waiting; 0 otherwise), from `pollSeconds`. */
   waitSeconds: number;
+  /** While waiting: the earliest moment the group can pass, for the next look. */
+  readyNotBefore?: number;
 }
-
-const clamp = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, n));
 
 /**
  * One look at the new group. Alarms fail at once; enough healthy targets (and as many InService
- * instances) pass; past the deadline fails; otherwise wait. The wait adapts: the time left until
- * `expectedReadyAt` when known, else longer while instances boot than while only health checks
- * are pending, and never past the deadline — so the gate reacts quickly without busy polling.
+ * instances) pass; past the deadline fails; otherwise wait. The wait is physics, not a beat:
+ * an instance not yet InService registers no sooner than now, and a target passes only after
+ * interval × threshold of checks — so the gate sleeps until then, then looks tightly, slower the
+ * longer the group is overdue (domain/poll.ts).
  */
 export function gateVerdict(input: GateInput): GateVerdict {
-  const { desired, inService, healthy, minHealthyPercent, alarmsInAlarm, now, deadline, expectedReadyAt } = input;
-  if (alarmsInAlarm.length > 0) return { status: 'failed', reason: `alarms in ALARM: ${alarmsInAlarm.join(', ')}`, waitSeconds: 0 };
+  const { desired, inService, healthy, minHealthyPercent, alarmsInAlarm, now, deadline } = input;
+  if (alarmsInAlarm.length > 0) return { status: 'failed', failure: 'alarm', reason: `alarms in ALARM: ${alarmsInAlarm.join(', ')}`, waitSeconds: 0 };
   // A group with no desired capacity can never be healthy enough to serve.
-  if (desired <= 0) return { status: 'failed', reason: 'desired capacity is 0', waitSeconds: 0 };
+  if (desired <= 0) return { status: 'failed', failure: 'empty', reason: 'desired capacity is 0', waitSeconds: 0 };
   const required = requiredHealthy(desired, minHealthyPercent);
   const counts = `${healthy}/${required} healthy, ${inService}/${required} in service`;
   if (healthy >= required && inService >= required) return { status: 'passed', reason: counts, waitSeconds: 0 };
-  if (now >= deadline) return { status: 'failed', reason: `health gate timed out: ${counts}`, waitSeconds: 0 };
-  let wait: number;
-  if (expectedReadyAt !== undefined && expectedReadyAt > now) wait = Math.ceil((expectedReadyAt - now) / 1000);
-  else wait = inService >= required ? CHECKING_POLL_SECONDS : BOOTING_POLL_SECONDS;
-  const untilDeadline = Math.ceil((deadline - now) / 1000);
-  return { status: 'waiting', reason: counts, waitSeconds: clamp(Math.min(wait, untilDeadline), MIN_POLL_SECONDS, MAX_POLL_SECONDS) };
+  if (now >= deadline) return { status: 'failed', failure: 'timeout', reason: `health gate timed out: ${counts}`, waitSeconds: 0 };
+  const since = input.since ?? now;
+  const interval = input.healthCheck?.intervalSeconds ?? 0;
+  const check = interval * (input.healthCheck?.healthyThreshold ?? 0) * 1000;
+  const firstPossible = since + check;
+  const readyNotBefore = Math.max(input.readyNotBefore ?? firstPossible, inService < required ? now + check : 0);
+  const waitSeconds = pollSeconds({ now, since, expectedAt: readyNotBefore, lateAfter: firstPossible, deadline });
+  return { status: 'waiting', reason: counts, waitSeconds, readyNotBefore };
 }
 
 /**

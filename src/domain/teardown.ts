@@ -2,7 +2,8 @@
  * Which server groups teardown may delete. Invariant 7: never a group that serves traffic, never
  * the cluster's only healthy group. Retention: keep `maxRemaining` groups counting the serving
  * one(s); the other kept slots go to previous releases (rollback targets), newest first. Groups
- * newer than every serving group are leftovers of failed deployments and go before those.
+ * newer than every serving group are leftovers of failed deployments (kept for inspection until
+ * the next sweep, DESIGN.md): never rollback targets, they take no slot and always go.
  */
 import { TeardownRefused } from './errors.js';
 
@@ -39,13 +40,11 @@ export function selectForSweep<T extends GroupState>(args: SweepArgs<T>): T[] {
   const keep = new Set<T>([...serving, ...groups.filter((g) => protect.has(g.name))]);
   const newestServing = serving.length > 0 ? Math.max(...serving.map((g) => g.createdAt)) : Infinity;
   const isLeftover = (g: T): boolean => g.createdAt > newestServing;
-  const ranked = groups
-    .filter((g) => !keep.has(g))
-    .sort((a, b) => Number(isLeftover(a)) - Number(isLeftover(b)) || newestFirst(a, b));
+  const ranked = groups.filter((g) => !keep.has(g)).sort(newestFirst);
   let slots = maxRemaining - serving.length;
   const doomed: T[] = [];
   for (const g of ranked) {
-    if (slots > 0) {
+    if (slots > 0 && !isLeftover(g)) {
       keep.add(g);
       slots--;
     } else doomed.push(g);

@@ -142,7 +142,8 @@ export async function seedDemoWorld(options: WorldOptions = {}): Promise<DemoWor
       new CreateAutoScalingGroupCommand({
         AutoScalingGroupName: liveGroup,
         LaunchTemplate: { LaunchTemplateName: cluster, Version: '1' },
-        MinSize: 2,
+        // A one-instance cluster cannot keep a minimum of two.
+        MinSize: Math.min(2, instances),
         MaxSize: instances * 2,
         DesiredCapacity: instances,
         VPCZoneIdentifier: subnets.join(','),
@@ -186,7 +187,7 @@ export async function seedDemoWorld(options: WorldOptions = {}): Promise<DemoWor
           launch: {
             launchTemplateName: cluster,
             subnets,
-            minSize: 2,
+            minSize: Math.min(2, instances),
             maxSize: instances * 2,
             desiredCapacity: instances,
             healthCheckType: 'ELB',

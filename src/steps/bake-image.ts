@@ -8,16 +8,16 @@ import { runInstance } from '../aws/ec2.js';
 import { getParameter } from '../aws/ssm.js';
 import { identityTags, TAG } from '../aws/tags.js';
 import { ImageNotFound, InvalidClusterConfig } from '../domain/errors.js';
+import { FIRST_BUILDER_LOOK_SECONDS, pollSeconds } from '../domain/poll.js';
 import { bakeUserData } from '../domain/user-data.js';
 import { optionalSetting } from '../env.js';
+import { PLANNED, requireState } from './require-state.js';
 import type { DeploymentState, ImageProgress } from './state.js';
-
-/** First look at the builder: boot plus a typical install rarely finishes sooner. */
-export const FIRST_BAKE_POLL_SECONDS = 60;
 
 export const builderToken = (deployment: string): string => `redblack-bake-${createHash('sha256').update(deployment).digest('hex').slice(0, 40)}`;
 
 export async function bakeImage(state: DeploymentState): Promise<ImageProgress> {
+  requireState(state, PLANNED, { artifact: 'object' });
   const bake = state.config.bake;
   if (!bake) throw new InvalidClusterConfig(state.cluster, 'bake', 'is required to bake an artifact');
   if (!state.artifact) throw new InvalidClusterConfig(state.cluster, 'bake', 'nothing to bake: no artifact');
@@ -42,10 +42,15 @@ export async function bakeImage(state: DeploymentState): Promise<ImageProgress> 
     MinCount: 1,
     MaxCount: 1,
   });
+  const now = Date.now();
+  const deadline = now + bake.timeoutMinutes * 60_000;
+  // The live group's bake tells how long a bake of this cluster takes; without it, the first look.
+  const expectedAt = now + (state.live?.bakeSeconds?.builder ?? FIRST_BUILDER_LOOK_SECONDS) * 1000;
   return {
     status: 'baking',
     builderId: instance.InstanceId as string,
-    deadline: Date.now() + bake.timeoutMinutes * 60_000,
-    waitSeconds: FIRST_BAKE_POLL_SECONDS,
+    deadline,
+    phaseSince: now,
+    waitSeconds: pollSeconds({ now, since: now, expectedAt, deadline }),
   };
 }

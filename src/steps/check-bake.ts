@@ -7,35 +7,47 @@ import { consoleOutput, createImage, describeImage, describeInstance, terminateI
 import { identityTags } from '../aws/tags.js';
 import { BakeFailed, BakeTimedOut } from '../domain/errors.js';
 import { imageName } from '../domain/names.js';
+import { FIRST_BUILDER_LOOK_SECONDS, FIRST_IMAGE_LOOK_SECONDS, learnedSeconds, pollSeconds } from '../domain/poll.js';
 import { parseBakeConsole } from '../domain/user-data.js';
+import { PLANNED, requireState } from './require-state.js';
 import type { DeploymentState, ImageProgress } from './state.js';
 
-/** Poll while the install runs; image snapshots take minutes, so poll those a little slower. */
-export const BAKE_POLL_SECONDS = 15;
-export const IMAGE_POLL_SECONDS = 20;
-
 export async function checkBake(state: DeploymentState): Promise<ImageProgress> {
-  const progress = state.image;
-  if (!progress?.builderId) throw new BakeFailed('no builder was launched');
-  const builderId = progress.builderId;
+  requireState(state, PLANNED, { 'image.builderId': 'string' });
+  const progress = state.image as ImageProgress;
+  const builderId = progress.builderId as string;
   const timeoutMinutes = state.config.bake?.timeoutMinutes ?? 0;
   const fail = async (err: Error): Promise<never> => {
     await terminateInstances([builderId]);
     throw err;
   };
-  const overdue = Date.now() > (progress.deadline ?? Infinity);
+  const now = Date.now();
+  const overdue = now > (progress.deadline ?? Infinity);
+  // Polls are timed from the phase's start to when the live group's bake says it ends (domain/poll.ts).
+  const learned = state.live?.bakeSeconds;
+  const since = progress.phaseSince ?? now;
+  const expect = (seconds: number | undefined, first: number) => since + (seconds ?? first) * 1000;
+  const deadline = progress.deadline === undefined ? {} : { deadline: progress.deadline };
+  const pending = (status: 'baking' | 'imaging', expectedAt: number): ImageProgress => ({
+    ...progress,
+    status,
+    phaseSince: since,
+    lastPendingAt: now,
+    waitSeconds: pollSeconds({ now, since, expectedAt, ...deadline }),
+  });
 
   if (progress.imageId) {
     const image = await describeImage(progress.imageId);
     if (image?.State === 'available') {
       await terminateInstances([builderId]);
-      return { status: 'done', imageId: progress.imageId, builderId, waitSeconds: 0 };
+      const took = { ...progress.took, image: learnedSeconds({ since, lastPendingAt: progress.lastPendingAt, expectedAt: expect(learned?.image, FIRST_IMAGE_LOOK_SECONDS) }) };
+      return { status: 'done', imageId: progress.imageId, builderId, waitSeconds: 0, took };
     }
     if (!image || image.State === 'failed' || image.State === 'error' || image.State === 'invalid') {
       return fail(new BakeFailed(`image ${progress.imageId} is ${image?.State ?? 'gone'}`, builderId));
     }
     if (overdue) return fail(new BakeTimedOut(timeoutMinutes, builderId));
-    return { ...progress, status: 'imaging', waitSeconds: IMAGE_POLL_SECONDS };
+    return pending('imaging', expect(learned?.image, FIRST_IMAGE_LOOK_SECONDS));
   }
 
   const builder = await describeInstance(builderId);
@@ -49,8 +61,18 @@ export async function checkBake(state: DeploymentState): Promise<ImageProgress> 
     if (verdict !== 'ok') return fail(new BakeFailed(verdict.failed, builderId));
     const tags = identityTags({ cluster: state.cluster, deployment: state.deployment, release: state.release });
     const imageId = await createImage(builderId, imageName(state.cluster, state.release, state.deployment), tags);
-    return { ...progress, status: 'imaging', imageId, waitSeconds: IMAGE_POLL_SECONDS };
+    const builderTook = learnedSeconds({ since, lastPendingAt: progress.lastPendingAt, expectedAt: expect(learned?.builder, FIRST_BUILDER_LOOK_SECONDS) });
+    const imageAt = now + (learned?.image ?? FIRST_IMAGE_LOOK_SECONDS) * 1000;
+    return {
+      status: 'imaging',
+      builderId,
+      imageId,
+      ...deadline,
+      phaseSince: now,
+      took: { builder: builderTook },
+      waitSeconds: pollSeconds({ now, since: now, expectedAt: imageAt, ...deadline }),
+    };
   }
   if (overdue) return fail(new BakeTimedOut(timeoutMinutes, builderId));
-  return { ...progress, status: 'baking', waitSeconds: BAKE_POLL_SECONDS };
+  return pending('baking', expect(learned?.builder, FIRST_BUILDER_LOOK_SECONDS));
 }

@@ -6,6 +6,7 @@ import { updateGroup } from '../aws/autoscaling.js';
 import { notify } from '../aws/events.js';
 import { endDeployment, releaseLock, setLastSuccess } from '../aws/store.js';
 import { unpin } from './pinning.js';
+import { PLANNED, requireState } from './require-state.js';
 import type { DeploymentState } from './state.js';
 import { scheduleTeardown } from './teardown-schedule.js';
 
@@ -22,6 +23,7 @@ export interface DeploymentResult {
 }
 
 export async function finalize(state: DeploymentState): Promise<DeploymentResult> {
+  requireState(state, PLANNED);
   const now = Date.now();
   const old = state.live?.serverGroup;
   let teardownAt: Date | undefined;

@@ -21,16 +21,18 @@ import {
 import { identityTags, TAG } from '../aws/tags.js';
 import { ClusterNotFound, DeploymentInProgress, InvalidClusterConfig, ListenerDrifted } from '../domain/errors.js';
 import { requiredHealthy } from '../domain/health.js';
+import { formatBakeSeconds, pollSeconds } from '../domain/poll.js';
 import { cloneGroupInput, clonePolicies, firstGroupInput } from './clone-group.js';
 import { forwardSignature, sameActions, withForward } from './forward.js';
+import { PLANNED, requireState } from './require-state.js';
 import type { DeploymentState, Launched } from './state.js';
 
 /** Target group attributes worth carrying over (the rest are defaults or load-balancer-wide). */
 const CLONED_ATTRIBUTES = /^(deregistration_delay\.|stickiness\.|load_balancing\.|slow_start\.|target_group_health\.)/;
 
 export async function launchGroup(state: DeploymentState): Promise<Launched> {
-  const imageId = state.image?.imageId;
-  if (!imageId) throw new Error('LaunchGroup needs an image: none was baked or verified');
+  requireState(state, PLANNED, { 'image.imageId': 'string' });
+  const imageId = state.image?.imageId as string;
   const name = state.next.serverGroup;
   const tags = identityTags({ cluster: state.cluster, deployment: state.deployment, release: state.release, serverGroup: name });
   const liveGroup = state.live ? await describeGroup(state.live.serverGroup) : undefined;
@@ -38,7 +40,9 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
 
   const tg = await cloneTargetGroup(state, tags);
   const template = await newTemplateVersion(state, imageId);
-  const spec = { name, launchTemplate: template, targetGroupArn: tg.arn, tags };
+  // The group remembers how long its bake took: the next deployment's bake polls on that.
+  const bakeSeconds = formatBakeSeconds({ ...state.live?.bakeSeconds, ...state.image?.took });
+  const spec = { name, launchTemplate: template, targetGroupArn: tg.arn, tags: bakeSeconds ? [...tags, { Key: TAG.bakeSeconds, Value: bakeSeconds }] : tags };
   const input = liveGroup ? cloneGroupInput(liveGroup, await lifecycleHooks(liveGroup.AutoScalingGroupName as string), spec) : firstGroupInput(launchConfig(state), spec);
   if (!(await createGroup(input))) {
     const existing = await describeGroup(name);
@@ -53,6 +57,7 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
   const staged = await stage(state, tg.arn);
   const desired = input.DesiredCapacity ?? 0;
   const interval = tg.intervalSeconds;
+  const now = Date.now();
   return {
     serverGroup: name,
     targetGroupArn: tg.arn,
@@ -61,9 +66,9 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
     required: requiredHealthy(desired, state.config.healthGate.minHealthyPercent),
     healthCheck: { intervalSeconds: interval, healthyThreshold: tg.healthyThreshold },
     staged,
-    deadline: Date.now() + state.config.healthGate.timeoutMinutes * 60_000,
+    deadline: now + state.config.healthGate.timeoutMinutes * 60_000,
     // No target can be healthy before it has passed `threshold` checks: don't look sooner.
-    waitSeconds: interval * tg.healthyThreshold,
+    waitSeconds: pollSeconds({ now, since: now, expectedAt: now + interval * tg.healthyThreshold * 1000 }),
   };
 }
 

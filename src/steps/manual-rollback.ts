@@ -7,8 +7,8 @@
 import { describeGroup } from '../aws/autoscaling.js';
 import { readSwapPoint, targetStates, writeSwapPoint } from '../aws/elbv2.js';
 import { notify } from '../aws/events.js';
-import { acquireLock, clearLastSuccess, getLastSuccess, putDeployment, releaseLock } from '../aws/store.js';
-import { DeploymentInProgress, ListenerDrifted, RollbackUnavailable, TrafficGuardViolation } from '../domain/errors.js';
+import { acquireLock, clearLastSuccess, getDeployment, getLastSuccess, putDeployment, releaseLock } from '../aws/store.js';
+import { DeploymentInProgress, InvalidInput, ListenerDrifted, RollbackUnavailable, TrafficGuardViolation } from '../domain/errors.js';
 import { countHealthy, requiredHealthy } from '../domain/health.js';
 import { parseManualRollback } from '../domain/input.js';
 import { forwardSignature, sameActions, withForward } from './forward.js';
@@ -33,11 +33,16 @@ export interface ManualRollbackResult {
 
 export async function manualRollback(event: ManualRollbackEvent): Promise<ManualRollbackResult> {
   const request = parseManualRollback(event.request);
+  if (typeof event.deployment !== 'string' || event.deployment === '') throw new InvalidInput('deployment', 'missing execution name');
   const { cluster } = request;
   const config = await loadClusterConfig(cluster);
   const last = await getLastSuccess(cluster);
-  if (!last?.from) throw new RollbackUnavailable(cluster, last ? `${last.to} was the cluster's first deployment` : 'no successful deployment to roll back');
-  const [bad, previous] = [last.to, last.from];
+  // A retry of this very rollback (crashed after clearing the pointer) finds its own record: redo it, idempotently.
+  const mine = last ? undefined : await getDeployment(cluster, event.deployment);
+  const retried = mine?.kind === 'rollback' && mine.from && mine.to ? { to: mine.from, from: mine.to } : undefined;
+  const undo = last ?? retried;
+  if (!undo?.from) throw new RollbackUnavailable(cluster, undo ? `${undo.to} was the cluster's first deployment` : 'no successful deployment to roll back');
+  const [bad, previous] = [undo.to, undo.from];
   const [badGroup, previousGroup] = [await describeGroup(bad), await describeGroup(previous)];
   if (!previousGroup) throw new RollbackUnavailable(cluster, `previous server group ${previous} no longer exists`);
   if (!badGroup) throw new RollbackUnavailable(cluster, `server group ${bad} no longer exists`);
@@ -50,8 +55,9 @@ export async function manualRollback(event: ManualRollbackEvent): Promise<Manual
   if (!lock.acquired) throw new DeploymentInProgress(cluster, lock.holder.deployment);
   try {
     const point = await readSwapPoint((config.listenerArn ?? config.ruleArn) as string);
+    // Weights are percentages, as a deployment's traffic steps write them.
     const target = withForward(point.actions, [
-      { arn: previousTg, weight: 1 },
+      { arn: previousTg, weight: 100 },
       { arn: badTg, weight: 0 },
     ]);
     if (!sameActions(point.actions, target)) {

@@ -4,14 +4,16 @@
  * then takes the cluster's lock and records the deployment. A failure here changes nothing.
  */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import { clusterGroups } from '../aws/autoscaling.js';
+import { clusterGroups, groupTag } from '../aws/autoscaling.js';
 import { forwardTargets, readSwapPoint, type SwapPoint } from '../aws/elbv2.js';
 import { artifactExists } from '../aws/s3.js';
 import { getParameter } from '../aws/ssm.js';
-import { acquireLock, putDeployment } from '../aws/store.js';
+import { acquireLock, putDeployment, releaseLock } from '../aws/store.js';
+import { TAG } from '../aws/tags.js';
 import { type ClusterConfig, parseClusterConfig } from '../domain/config.js';
 import { ClusterNotFound, DeploymentInProgress, InvalidClusterConfig, InvalidInput, ListenerDrifted } from '../domain/errors.js';
 import { parseDeployInput } from '../domain/input.js';
+import { parseBakeSeconds } from '../domain/poll.js';
 import { belongsToCluster, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../domain/names.js';
 import { setting } from '../env.js';
 import type { DeploymentState, LiveGroup } from './state.js';
@@ -52,16 +54,22 @@ export async function plan(event: PlanEvent): Promise<DeploymentState> {
   const leaseSeconds = leaseFor(config);
   const lock = await acquireLock(cluster, event.deployment, leaseSeconds, now);
   if (!lock.acquired) throw new DeploymentInProgress(cluster, lock.holder.deployment);
-  await putDeployment({
-    deployment: event.deployment,
-    cluster,
-    release: input.release,
-    status: 'RUNNING',
-    from: live?.serverGroup,
-    to: serverGroup,
-    startedAt: now,
-    kind: 'deploy',
-  });
+  try {
+    await putDeployment({
+      deployment: event.deployment,
+      cluster,
+      release: input.release,
+      status: 'RUNNING',
+      from: live?.serverGroup,
+      to: serverGroup,
+      startedAt: now,
+      kind: 'deploy',
+    });
+  } catch (err) {
+    // A failed Plan changes nothing: a retry takes the lock again, PlanFailed must not keep it.
+    await releaseLock(cluster, event.deployment).catch(() => undefined);
+    throw err;
+  }
 
   return {
     deployment: event.deployment,
@@ -115,6 +123,7 @@ function findLive(cluster: string, point: SwapPoint, groups: AutoScalingGroup[])
   if (!group) throw new ClusterNotFound(cluster, `the listener forwards to ${tg}, which no server group of the cluster serves`);
   const spec = group.LaunchTemplate ?? group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
   if (!spec?.LaunchTemplateId) throw new ClusterNotFound(cluster, `live group ${group.AutoScalingGroupName} has no launch template`);
+  const bakeSeconds = parseBakeSeconds(groupTag(group, TAG.bakeSeconds));
   return {
     serverGroup: group.AutoScalingGroupName as string,
     targetGroupArn: tg,
@@ -122,6 +131,7 @@ function findLive(cluster: string, point: SwapPoint, groups: AutoScalingGroup[])
     desired: group.DesiredCapacity ?? 0,
     min: group.MinSize ?? 0,
     max: group.MaxSize ?? 0,
+    ...(bakeSeconds ? { bakeSeconds } : {}),
   };
 }
 

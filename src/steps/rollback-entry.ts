@@ -4,6 +4,6 @@ import { rollback, type RollbackResult } from './rollback.js';
 import type { DeploymentState } from './state.js';
 
 export async function rollbackEntry(event: DeploymentState | ManualRollbackEvent): Promise<RollbackResult | ManualRollbackResult> {
-  if ((event as ManualRollbackEvent).mode === 'manual') return manualRollback(event as ManualRollbackEvent);
+  if ((event as ManualRollbackEvent | null)?.mode === 'manual') return manualRollback(event as ManualRollbackEvent);
   return rollback(event as DeploymentState);
 }

@@ -4,14 +4,18 @@
  * group, its target group, any builder — found by name and tag, so a rollback works whatever
  * step failed and however much of the state it saw. The live group is unpinned, the lock released.
  */
-import { deleteGroup, describeGroup, groupTag } from '../aws/autoscaling.js';
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { deleteGroup, describeGroup, groupTag, updateGroup } from '../aws/autoscaling.js';
 import { instancesTagged, terminateInstances } from '../aws/ec2.js';
-import { deleteTargetGroup, findTargetGroupByName, readSwapPoint, writeSwapPoint } from '../aws/elbv2.js';
+import { deleteTargetGroup, findTargetGroupByName, forwardTargets, readSwapPoint, targetStates, writeSwapPoint } from '../aws/elbv2.js';
 import { notify } from '../aws/events.js';
 import { endDeployment, releaseLock } from '../aws/store.js';
 import { TAG } from '../aws/tags.js';
+import { TrafficGuardViolation } from '../domain/errors.js';
+import { countHealthy, requiredHealthy } from '../domain/health.js';
 import { unpin } from './pinning.js';
 import { sameActions } from './forward.js';
+import { PLANNED, requireState } from './require-state.js';
 import type { DeploymentState } from './state.js';
 
 export interface RollbackResult {
@@ -25,13 +29,17 @@ export interface RollbackResult {
 }
 
 export async function rollback(state: DeploymentState): Promise<RollbackResult> {
+  requireState(state, PLANNED);
   const cause = describeCause(state.error);
   const deleted: string[] = [];
   const kept: string[] = [];
 
   const point = await readSwapPoint(state.swap.arn);
   const listenerRestored = !sameActions(point.actions, state.swap.before);
-  if (listenerRestored) await writeSwapPoint({ ...point, actions: state.swap.before });
+  if (listenerRestored) {
+    await guardRestore(state, point.actions);
+    await writeSwapPoint({ ...point, actions: state.swap.before });
+  }
 
   const builders = await instancesTagged({ [TAG.deployment]: state.deployment, [TAG.role]: 'builder' });
   await terminateInstances(builders.map((i) => i.InstanceId as string));
@@ -61,6 +69,31 @@ export async function rollback(state: DeploymentState): Promise<RollbackResult> 
   const result: RollbackResult = { outcome: 'rolled-back', deployment: state.deployment, cluster: state.cluster, listenerRestored, deleted, kept, cause };
   await notify('Deployment Rolled Back', { ...result });
   return result;
+}
+
+/**
+ * The traffic guard for the restore (invariant 1): the live group gets its share back only while
+ * it holds enough healthy targets. A fault may have cost it instances (Auto Scaling replaces them)
+ * or Finalize may have scaled it in: its capacity is put back first, then TrafficGuardViolation
+ * makes the state machine retry the rollback until the group has recovered.
+ */
+async function guardRestore(state: DeploymentState, current: Action[]): Promise<void> {
+  const live = state.live;
+  if (!live) return;
+  const share = (actions: Action[]): number => {
+    const targets = forwardTargets(actions);
+    const total = targets.reduce((sum, t) => sum + t.weight, 0);
+    const mine = targets.find((t) => t.targetGroupArn === live.targetGroupArn)?.weight ?? 0;
+    return total === 0 ? 0 : mine / total;
+  };
+  if (share(state.swap.before) <= share(current)) return;
+  const group = await describeGroup(live.serverGroup);
+  if (group && (group.DesiredCapacity ?? 0) < live.desired) {
+    await updateGroup({ AutoScalingGroupName: live.serverGroup, MinSize: live.min, DesiredCapacity: live.desired });
+  }
+  const required = requiredHealthy(live.desired, state.config.healthGate.minHealthyPercent);
+  const healthy = countHealthy((await targetStates(live.targetGroupArn)).map((t) => t.state));
+  if (healthy < required) throw new TrafficGuardViolation(live.serverGroup, healthy, required);
 }
 
 /** `Error: message` from the Catch output, whose Cause is a Lambda error payload when a function failed. */

@@ -6,6 +6,7 @@
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ClusterConfig } from '../domain/config.js';
 import type { DeployInput } from '../domain/input.js';
+import type { BakeSeconds } from '../domain/poll.js';
 
 export interface LiveGroup {
   serverGroup: string;
@@ -14,6 +15,8 @@ export interface LiveGroup {
   desired: number;
   min: number;
   max: number;
+  /** How long this group's bake took (its `redblack:bake-seconds` tag): the next bake's expected times. */
+  bakeSeconds?: BakeSeconds;
 }
 
 export interface ImageProgress {
@@ -23,6 +26,12 @@ export interface ImageProgress {
   /** Epoch ms after which the bake has failed. */
   deadline?: number;
   waitSeconds: number;
+  /** Epoch ms the current phase began (builder launched, image requested): what the polls are timed from. */
+  phaseSince?: number;
+  /** Epoch ms of the last look that found the phase unfinished. */
+  lastPendingAt?: number;
+  /** Seconds the finished phases took, as learned for the next bake (domain/poll.ts `learnedSeconds`). */
+  took?: BakeSeconds;
 }
 
 export interface Launched {
@@ -45,8 +54,8 @@ export interface GateProgress {
   healthy: number;
   inService: number;
   required: number;
-  /** Epoch ms when all desired instances were first seen InService (drives the adaptive wait). */
-  allInServiceAt?: number;
+  /** Epoch ms before which the group cannot pass (instances still registering + health checks): the next look's floor. */
+  readyNotBefore?: number;
   waitSeconds: number;
 }
 
@@ -58,6 +67,8 @@ export interface TrafficProgress {
   actions: Action[];
   done: boolean;
   waitSeconds: number;
+  /** Epoch ms when this step's wait ends; until then the step only watches the alarms. */
+  stepEndsAt?: number;
 }
 
 export interface DeploymentState {

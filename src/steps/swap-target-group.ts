@@ -3,20 +3,34 @@
  * reads as this deployment left it (else someone else changed it), that no watched alarm fires,
  * and that the new group holds enough healthy targets (the traffic guard); after the change it
  * reads the listener back. At 100% the old target group stays in the forward action with weight
- * 0: its targets keep being health-checked, so a rollback is one instant flip.
+ * 0: its targets keep being health-checked, so a rollback is one instant flip. While a step's wait
+ * runs, an invocation only looks at the watched alarms (one per `WATCH_SECONDS`, domain/poll.ts).
  */
 import { describeGroup } from '../aws/autoscaling.js';
 import { alarmsInAlarm } from '../aws/cloudwatch.js';
 import { readSwapPoint, targetStates, writeSwapPoint } from '../aws/elbv2.js';
 import { AlarmTriggered, ListenerDrifted, TrafficGuardViolation } from '../domain/errors.js';
 import { countHealthy, requiredHealthy } from '../domain/health.js';
+import { watchSeconds } from '../domain/poll.js';
 import { forwardWeights } from '../domain/traffic.js';
 import { forwardSignature, sameActions, withForward, type WeightedTarget } from './forward.js';
+import { LAUNCHED, PLANNED, requireState } from './require-state.js';
 import type { DeploymentState, Launched, TrafficProgress } from './state.js';
 
 export async function swapTargetGroup(state: DeploymentState): Promise<TrafficProgress> {
+  requireState(state, PLANNED, LAUNCHED);
   const launched = state.launched as Launched;
   const { steps, waitSeconds } = state.config.traffic;
+  const watched = [...new Set([...state.config.traffic.alarmNames, ...state.config.healthGate.alarmNames])];
+  const now = Date.now();
+  const current = state.traffic;
+  if (current && !current.done && current.stepEndsAt !== undefined && now < current.stepEndsAt) {
+    // Mid-wait: the step holds and only the alarms are watched, so one that fires rolls the
+    // deployment back within a watch slice rather than at the next step.
+    const firing = await alarmsInAlarm(watched);
+    if (firing.length > 0) throw new AlarmTriggered(firing);
+    return { ...current, waitSeconds: watchSeconds(current.stepEndsAt, now, watched.length > 0) };
+  }
   const stepIndex = state.traffic ? state.traffic.stepIndex + 1 : 0;
   const step = steps[stepIndex] as number;
   const { newWeight, oldWeight } = forwardWeights(step);
@@ -28,7 +42,10 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
   }
   const desired = withForward(state.swap.before, targets);
   const done = stepIndex === steps.length - 1;
-  const progress: TrafficProgress = { stepIndex, step, weights, actions: desired, done, waitSeconds: done ? 0 : waitSeconds };
+  const stepEndsAt = now + waitSeconds * 1000;
+  const progress: TrafficProgress = done
+    ? { stepIndex, step, weights, actions: desired, done, waitSeconds: 0 }
+    : { stepIndex, step, weights, actions: desired, done, waitSeconds: watchSeconds(stepEndsAt, now, watched.length > 0), stepEndsAt };
 
   const point = await readSwapPoint(state.swap.arn);
   // A retry after a crash that already made this change has nothing left to do.
@@ -38,7 +55,7 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
     throw new ListenerDrifted(state.swap.arn, `expected ${forwardSignature(expected)}, found ${forwardSignature(point.actions)}`);
   }
 
-  const firing = await alarmsInAlarm([...new Set([...state.config.traffic.alarmNames, ...state.config.healthGate.alarmNames])]);
+  const firing = await alarmsInAlarm(watched);
   if (firing.length > 0) throw new AlarmTriggered(firing);
   const group = await describeGroup(launched.serverGroup);
   const required = requiredHealthy(group?.DesiredCapacity ?? launched.desired, state.config.healthGate.minHealthyPercent);

@@ -48,6 +48,10 @@ export async function teardown(event: unknown): Promise<TeardownReport> {
   }
   const cluster = (parseServerGroup(e.serverGroup) as { cluster: string }).cluster;
   const config = await loadClusterConfig(cluster);
+  // Refuse before taking the lock, so a refused teardown changes nothing; re-checked under the lock.
+  const seen = await clusterView(cluster, config);
+  const target = seen.groups.find((g) => g.name === e.serverGroup);
+  if (target) assertCanTearDown(target, { groups: seen.groups });
   await withClusterLock(cluster, `teardown-${e.serverGroup}`, report, e.serverGroup, async () => {
     const view = await clusterView(cluster, config);
     const group = view.groups.find((g) => g.name === e.serverGroup);

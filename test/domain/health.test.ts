@@ -4,6 +4,8 @@ import { TrafficGuardViolation } from '../../src/domain/errors.js';
 import { assertTrafficGuard, countHealthy, gateVerdict, requiredHealthy, type GateInput } from '../../src/domain/health.js';
 
 const T0 = Date.UTC(2025, 0, 1);
+/** 10 s interval × 3 checks: 30 s from registration to healthy at best. */
+const HC = { intervalSeconds: 10, healthyThreshold: 3 };
 
 function gate(over: Partial<GateInput>): GateInput {
   return { desired: 4, inService: 4, healthy: 4, minHealthyPercent: 100, alarmsInAlarm: [], now: T0, deadline: T0 + 20 * 60_000, ...over };
@@ -62,43 +64,63 @@ describe('gateVerdict', () => {
     // Act
     const v = gateVerdict(gate({ alarmsInAlarm: ['web-5xx'] }));
     // Assess
-    expect(v).toMatchObject({ status: 'failed', reason: 'alarms in ALARM: web-5xx' });
+    expect(v).toMatchObject({ status: 'failed', failure: 'alarm', reason: 'alarms in ALARM: web-5xx' });
   });
 
   it('fails a group with no desired capacity', () => {
     // Assess
-    expect(gateVerdict(gate({ desired: 0, healthy: 0, inService: 0 })).status).toBe('failed');
+    expect(gateVerdict(gate({ desired: 0, healthy: 0, inService: 0 }))).toMatchObject({ status: 'failed', failure: 'empty' });
   });
 
   it('fails at the deadline', () => {
     // Act
     const v = gateVerdict(gate({ healthy: 2, now: T0 + 20 * 60_000 }));
     // Assess
-    expect(v).toMatchObject({ status: 'failed', reason: 'health gate timed out: 2/4 healthy, 4/4 in service' });
+    expect(v).toMatchObject({ status: 'failed', failure: 'timeout', reason: 'health gate timed out: 2/4 healthy, 4/4 in service' });
   });
 
-  it('waits for the expected ready time when it is known', () => {
+  it('sleeps until the first health checks can have passed, then a second more', () => {
+    // Prepare: the group was created just now; 10 s interval × 3 checks
+    const input = gate({ healthy: 0, inService: 0, since: T0, healthCheck: HC });
     // Act
-    const v = gateVerdict(gate({ healthy: 1, expectedReadyAt: T0 + 12_500 }));
+    const v = gateVerdict(input);
     // Assess
-    expect(v).toEqual({ status: 'waiting', reason: '1/4 healthy, 4/4 in service', waitSeconds: 13 });
+    expect(v).toEqual({ status: 'waiting', reason: '0/4 healthy, 0/4 in service', waitSeconds: 31, readyNotBefore: T0 + 30_000 });
+  });
+
+  it('pushes the floor out while instances are still not InService (they register no sooner than now)', () => {
+    // Prepare: 31 s after launch, two instances still booting
+    const input = gate({ healthy: 0, inService: 2, since: T0, healthCheck: HC, readyNotBefore: T0 + 30_000, now: T0 + 31_000 });
+    // Act
+    const v = gateVerdict(input);
+    // Assess
+    expect(v.readyNotBefore).toBe(T0 + 61_000);
+    expect(v.waitSeconds).toBe(31);
+  });
+
+  it('looks tightly once the floor has passed, and slower the more overdue the group is', () => {
+    // Prepare: all InService, floor passed 1 s ago / 10 minutes ago
+    const justDue = gateVerdict(gate({ healthy: 1, since: T0, healthCheck: HC, readyNotBefore: T0 + 30_000, now: T0 + 31_000 }));
+    const overdue = gateVerdict(gate({ healthy: 1, since: T0, healthCheck: HC, readyNotBefore: T0 + 30_000, now: T0 + 630_000 }));
+    // Assess
+    expect(justDue.waitSeconds).toBe(2);
+    expect(overdue.waitSeconds).toBe(60);
   });
 
   it('polls longer while instances boot than while only checks are pending', () => {
     // Act
-    const booting = gateVerdict(gate({ healthy: 0, inService: 1 }));
-    const checking = gateVerdict(gate({ healthy: 1, inService: 4 }));
+    const booting = gateVerdict(gate({ healthy: 0, inService: 1, healthCheck: HC, since: T0 - 31_000 }));
+    const checking = gateVerdict(gate({ healthy: 1, inService: 4, healthCheck: HC, since: T0 - 31_000 }));
     // Assess
     expect(booting.waitSeconds).toBeGreaterThan(checking.waitSeconds);
   });
 
-  it('never waits past the deadline, nor more than 60 s', () => {
+  it('never waits past the deadline', () => {
     // Assess
-    expect(gateVerdict(gate({ healthy: 0, now: T0, deadline: T0 + 2_000 })).waitSeconds).toBe(2);
-    expect(gateVerdict(gate({ healthy: 0, expectedReadyAt: T0 + 600_000 })).waitSeconds).toBe(60);
+    expect(gateVerdict(gate({ healthy: 0, now: T0, deadline: T0 + 2_000, healthCheck: HC })).waitSeconds).toBe(2);
   });
 
-  it('property: waiting intervals stay within 1-60 s and passing implies the required count', () => {
+  it('property: waiting intervals stay within 1-300 s and the deadline, and passing implies the required count', () => {
     fc.assert(
       fc.property(
         fc.record({
@@ -109,7 +131,9 @@ describe('gateVerdict', () => {
           alarmsInAlarm: fc.array(fc.string(), { maxLength: 2 }),
           now: fc.integer({ min: 0, max: 10_000_000 }),
           deadline: fc.integer({ min: 0, max: 10_000_000 }),
-          expectedReadyAt: fc.option(fc.integer({ min: 0, max: 20_000_000 }), { nil: undefined }),
+          since: fc.option(fc.integer({ min: 0, max: 10_000_000 }), { nil: undefined }),
+          healthCheck: fc.option(fc.record({ intervalSeconds: fc.integer({ min: 5, max: 300 }), healthyThreshold: fc.integer({ min: 2, max: 10 }) }), { nil: undefined }),
+          readyNotBefore: fc.option(fc.integer({ min: 0, max: 20_000_000 }), { nil: undefined }),
         }),
         (input) => {
           // Act
@@ -117,8 +141,9 @@ describe('gateVerdict', () => {
           // Assess
           if (v.status === 'waiting') {
             expect(v.waitSeconds).toBeGreaterThanOrEqual(1);
-            expect(v.waitSeconds).toBeLessThanOrEqual(60);
+            expect(v.waitSeconds).toBeLessThanOrEqual(300);
             expect(input.now).toBeLessThan(input.deadline);
+            expect(v.waitSeconds).toBeLessThanOrEqual(Math.max(1, Math.ceil((input.deadline - input.now) / 1000)));
           } else expect(v.waitSeconds).toBe(0);
           if (v.status === 'passed') {
             expect(input.healthy).toBeGreaterThanOrEqual(requiredHealthy(input.desired, input.minHealthyPercent));

@@ -7,7 +7,7 @@ import type { SimContext } from '../../context.js';
 import { gmt } from './common.js';
 import type { Builder, Ec2Store, ImageRec, InstanceRec, InstanceStateName, Reason, SubnetRec } from './store.js';
 
-const STOP_MS = 10_000;
+export const STOP_MS = 10_000;
 const TERMINATE_MS = 5_000;
 /** Terminated instances stay listed "for approximately one hour". */
 const VISIBLE_MS = 3_600_000;

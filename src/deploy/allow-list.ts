@@ -1,0 +1,47 @@
+/**
+ * Grants in serverless.yml that no run in test/deploy/observe.ts exercises, per function, with
+ * the code path that needs them and why the runs do not reach it. Everything else a role grants
+ * must have been seen in the call log (test/deploy/iam.test.ts). An entry that becomes observed,
+ * or is no longer granted, fails the test: keep this list exact.
+ */
+export type AllowList = Record<string, Record<string, string>>;
+
+const RULE_CLUSTERS = 'clusters configured with `ruleArn` (a listener rule) instead of `listenerArn`: the demo world swaps a listener';
+const LOCK_RACE =
+  'acquireLock reads the holder with GetItem only when the failed condition returned no item (the lock was released between the write and the read): a race the runs do not stage';
+
+/** Lambda's own logs and X-Ray: every function has them, from the plugin and provider.iam. */
+export const BASELINE = ['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+
+export const ALLOW_LIST: AllowList = {
+  plan: {
+    'elasticloadbalancing:DescribeRules': `readSwapPoint for ${RULE_CLUSTERS}`,
+    'dynamodb:GetItem': LOCK_RACE,
+  },
+  bakeImage: {
+    'ssm:GetParameter': 'bake.baseImageParameter (a public /aws/service/ parameter or one under /redblack/): the demo config gives baseImageId',
+  },
+  launchGroup: {
+    'elasticloadbalancing:DescribeRules': `stage() reads the swap point for ${RULE_CLUSTERS}`,
+    'elasticloadbalancing:ModifyRule': `stage() adds the new target group at weight 0 for ${RULE_CLUSTERS}`,
+    'autoscaling:PutScalingPolicy': "clonePolicies copies the live group's scaling policies: the demo group has none",
+    'iam:PassRole':
+      "a launch template with an instance profile, or lifecycle hooks with a role, make CreateAutoScalingGroup pass those roles: the demo template and group have neither",
+    'ec2:CreateTags': 'a launch template with tag specifications is authorised as CreateTags on RunInstances: the demo template has none',
+  },
+  swapTargetGroup: {
+    'elasticloadbalancing:DescribeRules': `the traffic step on ${RULE_CLUSTERS}`,
+    'elasticloadbalancing:ModifyRule': `the traffic step on ${RULE_CLUSTERS}`,
+  },
+  teardown: {
+    'elasticloadbalancing:DescribeRules': `clusterView for ${RULE_CLUSTERS}`,
+    'elasticloadbalancing:ModifyRule': `removing a weight-0 target group from the forward action of ${RULE_CLUSTERS}`,
+    'elasticloadbalancing:DescribeTargetGroups':
+      'a group teardown whose group is already gone (a retried schedule, or removed by hand) looks its target group up by name',
+    'dynamodb:GetItem': LOCK_RACE,
+  },
+  rollback: {
+    'elasticloadbalancing:DescribeRules': `restoring the swap point of ${RULE_CLUSTERS}`,
+    'elasticloadbalancing:ModifyRule': `restoring the swap point of ${RULE_CLUSTERS}`,
+  },
+};

@@ -1,0 +1,118 @@
+/** plan: every bad input is refused before the lock is taken — typed error, field named, nothing changed. */
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/plan.js';
+import { client } from '../../src/aws/clients.js';
+import { acquireLock } from '../../src/aws/store.js';
+import { putClusterConfig } from '../../src/local/demo-world.js';
+import type { DemoSession } from '../../src/local/demo.js';
+import { quietUpload } from '../pipeline/helpers.js';
+import { expectRefused, fail, lambdaContext, openWorld } from './helpers.js';
+
+let s: DemoSession;
+beforeEach(async () => {
+  s = await openWorld();
+});
+afterEach(() => s.dispose());
+
+const DEPLOYMENT = 'web-prod-1_1_0-0000000000000000';
+const artifact = () => ({ bucket: s.stack.bucket, key: 'releases/web-prod/1.1.0/web-1.1.0.tgz' });
+const image = { cluster: 'web-prod', release: '1.1.0', imageId: 'ami-0123456789abcdef0' };
+const run = (input: unknown, deployment: unknown = DEPLOYMENT) => fail(s, 'plan', handler, { input, deployment });
+
+describe('plan refuses bad input', () => {
+  it.each([
+    ['missing cluster', { ...image, cluster: undefined }, 'cluster'],
+    ['cluster not app[-stack[-detail]]', { cluster: 'Web_Prod', release: '1.1.0', imageId: 'ami-0123456789abcdef0' }, 'cluster'],
+    ['bad release', { cluster: 'web-prod', release: '1.1.0 beta', imageId: 'ami-0123456789abcdef0' }, 'release'],
+    ['both artifact and imageId', { cluster: 'web-prod', release: '1.1.0', imageId: 'ami-0123456789abcdef0', artifact: { bucket: 'b-1', key: 'k' } }, 'imageId'],
+    ['neither artifact nor imageId', { cluster: 'web-prod', release: '1.1.0' }, 'artifact'],
+    ['a misspelt key', { cluster: 'web-prod', release: '1.1.0', imageID: 'ami-0123456789abcdef0' }, 'imageID'],
+    ['a malformed image id', { cluster: 'web-prod', release: '1.1.0', imageId: 'ami-xyz' }, 'imageId'],
+    ['an artifact key that is a folder', { cluster: 'web-prod', release: '1.1.0', artifact: { bucket: 'redblack-a', key: 'releases/' } }, 'artifact.key'],
+    ['not an object', ['web-prod'], ''],
+  ])('%s → InvalidInput', async (_what, input, field) => {
+    // Act
+    const f = await run(input);
+    // Assess
+    expectRefused(f, 'InvalidInput', field);
+  });
+
+  it('no execution name → InvalidInput(deployment)', async () => {
+    // Act
+    const f = await run({ cluster: 'web-prod', release: '1.1.0', artifact: artifact() }, '');
+    // Assess
+    expectRefused(f, 'InvalidInput', 'deployment');
+  });
+
+  it('unknown cluster → ClusterNotFound naming it', async () => {
+    // Act
+    const f = await run({ cluster: 'api-prod', release: '1.1.0', imageId: 'ami-0123456789abcdef0' });
+    // Assess
+    expectRefused(f, 'ClusterNotFound');
+    expect(f.error.message).toContain('/redblack/clusters/api-prod');
+  });
+
+  it.each([
+    ['a traffic plan not ending at 100', (c: any) => ({ ...c, traffic: { ...c.traffic, steps: [10, 50] } }), 'traffic.steps[1]'],
+    ['an unknown key', (c: any) => ({ ...c, healthGate: { ...c.healthGate, timeoutMinute: 5 } }), 'healthGate.timeoutMinute'],
+    ['no listenerArn nor ruleArn', (c: any) => ({ ...c, listenerArn: undefined }), 'listenerArn'],
+  ])('config in SSM with %s → InvalidClusterConfig naming the field', async (_what, change, field) => {
+    // Prepare
+    await putClusterConfig('web-prod', change(s.world.config));
+    // Act
+    const f = await run({ cluster: 'web-prod', release: '1.1.0', artifact: artifact() });
+    // Assess
+    expectRefused(f, 'InvalidClusterConfig', field);
+  });
+
+  it('config in SSM that is not JSON → InvalidClusterConfig at the root', async () => {
+    // Prepare
+    await client(SSMClient).send(new PutParameterCommand({ Name: '/redblack/clusters/web-prod', Type: 'String', Value: '{listenerArn', Overwrite: true }));
+    // Act
+    const f = await run({ cluster: 'web-prod', release: '1.1.0', artifact: artifact() });
+    // Assess
+    expectRefused(f, 'InvalidClusterConfig', '');
+    expect(f.error.message).toContain('not valid JSON');
+  });
+
+  it('a listener that does not exist → InvalidClusterConfig(listenerArn)', async () => {
+    // Prepare
+    await putClusterConfig('web-prod', { ...s.world.config, listenerArn: `${s.world.listenerArn.slice(0, -4)}dead` });
+    // Act
+    const f = await run(image);
+    // Assess
+    expectRefused(f, 'InvalidClusterConfig', 'listenerArn');
+  });
+
+  it('an artifact that does not exist → InvalidInput(artifact) naming the object', async () => {
+    // Act: nothing was uploaded.
+    const f = await run({ cluster: 'web-prod', release: '1.1.0', artifact: { ...artifact(), versionId: 'no-such-version' } });
+    // Assess
+    expectRefused(f, 'InvalidInput', 'artifact');
+    expect(f.error.message).toContain('releases/web-prod/1.1.0/web-1.1.0.tgz');
+  });
+
+  it('a cluster locked by another deployment → DeploymentInProgress, the lock untouched', async () => {
+    // Prepare
+    await acquireLock('web-prod', 'web-prod-other-1111111111111111', 3600, Date.now());
+    // Act
+    const f = await run(image, 'web-prod-mine-2222222222222222');
+    // Assess
+    expectRefused(f, 'DeploymentInProgress');
+    expect(f.error.message).toContain('web-prod-other-1111111111111111');
+  });
+});
+
+describe('plan on good input', () => {
+  it('takes the lock and records the deployment (the mutations the checks above rule out)', async () => {
+    // Prepare
+    await quietUpload(s, artifact().key);
+    const mark = s.cloud.log.mark();
+    // Act
+    const state = (await handler({ input: { cluster: 'web-prod', release: '1.1.0', artifact: artifact() }, deployment: DEPLOYMENT }, lambdaContext('plan'))) as { next: { serverGroup: string } };
+    // Assess
+    expect(state.next.serverGroup).toBe('web-prod-v002');
+    expect(s.cloud.log.mutationsSince(mark).map((c) => c.operation)).toEqual(['PutItem', 'PutItem']);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * The less travelled ends of a deployment on the real state machine: a failed first deploy, a
+ * failure with `rollbackOnFailure: false`, and every step killed right after its side effects
+ * and retried (invariant 6: no duplicates, same end state).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { DemoSession } from '../../src/local/demo.js';
+import { putClusterConfig } from '../../src/local/demo-world.js';
+import { snapshotCluster } from '../../src/local/inspect.js';
+import { awaitExecution, deployRelease, sample, startConsole } from './helpers.js';
+
+let session: DemoSession | undefined;
+afterEach(() => {
+  session?.dispose();
+  session = undefined;
+});
+
+const snapshot = (s: DemoSession) => snapshotCluster(s.world.cluster, s.world.listenerArn);
+const live = (groups: { name: string; deleting: boolean }[]) => groups.filter((g) => !g.deleting).map((g) => g.name).sort();
+
+describe('first deploy', () => {
+  it('rolled back: the listener answers its fixed 503 again, v000 and its target group gone', async () => {
+    // Prepare
+    session = await DemoSession.create('first-deploy', 1, { healthGateMinutes: 8 });
+    const s = session;
+    s.cloud.apps.set('1.1.0', { healthy: false });
+    const before = await snapshot(s);
+    expect(before.actions).toMatchObject([{ Type: 'fixed-response' }]);
+    // Act
+    await s.upload();
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(done.error).toBe('HealthGateTimedOut');
+    const after = await snapshot(s);
+    expect(after.actions).toEqual(before.actions);
+    expect(live(after.groups)).toEqual([]);
+    expect(after.targetGroups).toEqual([]);
+    expect(after.builders).toEqual([]);
+    expect(after.lock).toBeUndefined();
+  });
+
+  it('succeeded: a manual rollback has no previous group to go back to', async () => {
+    // Prepare
+    session = await DemoSession.create('first-deploy', 1);
+    const s = session;
+    await s.upload();
+    expect((await s.awaitExecutions(1)).status).toBe('SUCCEEDED');
+    // Act
+    const done = await awaitExecution(s, await startConsole(s, 'rollback-first', sample('manual-rollback.json')));
+    // Assess
+    expect(done.error).toBe('RollbackUnavailable');
+    expect(done.cause).toContain('first deployment');
+    expect((await snapshot(s)).forward).toEqual({ 'web-prod-v000': 100 });
+  });
+});
+
+describe('rollbackOnFailure: false', () => {
+  it('keeps the failed group out of traffic for inspection; the next sweep removes it', async () => {
+    // Prepare
+    session = await DemoSession.create('unhealthy-release', 1);
+    const s = session;
+    await putClusterConfig(s.world.cluster, { ...s.world.config, rollbackOnFailure: false });
+    const before = await snapshot(s);
+    // Act
+    await s.upload();
+    const done = await s.awaitExecutions(1);
+    // Assess: traffic and lock as before the deployment, v001 unpinned, v002 kept.
+    expect(done.error).toBe('HealthGateTimedOut');
+    const after = await snapshot(s);
+    expect(after.actions).toEqual(before.actions);
+    expect(live(after.groups)).toEqual(['web-prod-v001', 'web-prod-v002']);
+    expect(after.groups.find((g) => g.name === 'web-prod-v001')).toMatchObject({ min: 2 });
+    expect(after.groups.find((g) => g.name === 'web-prod-v001')?.pinnedBy).toBeUndefined();
+    expect(after.targetGroups.sort()).toEqual(['web-prod-v001', 'web-prod-v002']);
+    expect(after.lock).toBeUndefined();
+
+    // Act: the daily sweep.
+    const report = await s.cloud.lambda.invoke('teardown', sample('daily-sweep.json'));
+    // Assess
+    expect(report).toMatchObject({ deleted: ['web-prod-v002'] });
+    const swept = await snapshot(s);
+    expect(live(swept.groups)).toEqual(['web-prod-v001']);
+    expect(swept.targetGroups).toEqual(['web-prod-v001']);
+    expect(swept.actions).toEqual(before.actions);
+  });
+
+  it('a later good release deploys beside the kept group as v003', async () => {
+    // Prepare
+    session = await DemoSession.create('unhealthy-release', 1);
+    const s = session;
+    await putClusterConfig(s.world.cluster, { ...s.world.config, rollbackOnFailure: false });
+    await s.upload();
+    await s.awaitExecutions(1);
+    // Act
+    const done = await deployRelease(s, '1.2.0');
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect((await snapshot(s)).forward).toEqual({ 'web-prod-v003': 100, 'web-prod-v001': 0 });
+  });
+});
