@@ -9,6 +9,7 @@ import {
 import { CreateLaunchTemplateCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { client } from '../../src/aws/clients.js';
 import type { EmbeddedCloud } from '../../src/cloud/cloud.js';
+import { elapse } from './common.js';
 
 export const asg = (): AutoScalingClient => client(AutoScalingClient);
 export const ec2 = (): EC2Client => client(EC2Client);
@@ -66,16 +67,6 @@ export async function describeGroup(name: string): Promise<AutoScalingGroup | un
   return (await asg().send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))).AutoScalingGroups?.[0];
 }
 
-/**
- * Advance simulated time by exactly `ms`, running every event due on the way in order: a marker
- * event at the target stops the run there.
- */
-export async function elapse(cloud: EmbeddedCloud, ms: number): Promise<void> {
-  const target = cloud.clock.now() + ms;
-  let reached = false;
-  cloud.clock.at(target, () => (reached = true));
-  await cloud.clock.runUntil(() => reached);
-}
 
 /** Drive the clock (10 min at most) until the group's instances satisfy `done`. */
 export async function waitForGroup(cloud: EmbeddedCloud, name: string, done: (g: AutoScalingGroup | undefined) => boolean, limitMs = 600_000): Promise<AutoScalingGroup | undefined> {
@@ -98,13 +89,4 @@ export async function waitForGroup(cloud: EmbeddedCloud, name: string, done: (g:
 export const inService = (g: AutoScalingGroup | undefined): string[] =>
   (g?.Instances ?? []).filter((i) => i.LifecycleState === 'InService').map((i) => i.InstanceId as string);
 
-/** Drive the clock until a call (maybe retried by the SDK with back-off) settles. */
-export async function settle<T>(cloud: EmbeddedCloud, p: Promise<T>): Promise<T> {
-  let done = false;
-  p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await cloud.clock.runUntil(() => done, { limitMs: 60_000 });
-  return p;
-}
+export { elapse, settle } from './common.js';

@@ -15,18 +15,10 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { client } from '../../src/aws/clients.js';
 import { EmbeddedCloud } from '../../src/cloud/cloud.js';
+import { failure } from './common.js';
 
 const ddb = () => client(DynamoDBClient);
 const TABLE = 'history';
-
-async function failure(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function createTable(name: string, sortType: 'S' | 'N' = 'S') {
   await ddb().send(

@@ -17,6 +17,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { client } from '../../src/aws/clients.js';
 import { EmbeddedCloud } from '../../src/cloud/cloud.js';
+import { failure } from './common.js';
 
 const ddb = () => client(DynamoDBClient);
 const TABLE = 'redblack-locks';
@@ -30,15 +31,6 @@ async function createTable(name = TABLE, range = false) {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-}
-
-async function failure(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('DynamoDB tables', () => {

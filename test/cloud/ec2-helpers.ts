@@ -6,37 +6,13 @@ import {
   EC2Client,
   RegisterImageCommand,
 } from '@aws-sdk/client-ec2';
-import { expect } from 'vitest';
 import { client } from '../../src/aws/clients.js';
-import type { EmbeddedCloud } from '../../src/cloud/cloud.js';
+import { expectCode as expectCodeOf } from './common.js';
 
 export const ec2 = (): EC2Client => client(EC2Client);
 
-/**
- * Advance simulated time by exactly `ms`, running every event due on the way. A marker event at
- * the target stops the run there (does not rely on VirtualClock.advance's timer peeking).
- */
-export async function elapse(cloud: EmbeddedCloud, ms: number): Promise<void> {
-  const target = cloud.clock.now() + ms;
-  let reached = false;
-  cloud.clock.at(target, () => (reached = true));
-  await cloud.clock.runUntil(() => reached);
-}
 
-/** Drive the clock until a call (maybe retried by the SDK with back-off) settles. */
-export async function settle<T>(cloud: EmbeddedCloud, p: Promise<T>): Promise<T> {
-  let done = false;
-  p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await cloud.clock.runUntil(() => done, { limitMs: 60_000 });
-  return p;
-}
 
-export async function expectCode(p: Promise<unknown>, name: string): Promise<void> {
-  await expect(p).rejects.toMatchObject({ name, $fault: 'client' });
-}
 
 export const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -59,4 +35,10 @@ export async function world(release = '1.0.0'): Promise<{ vpcId: string; subnetI
     )
   ).ImageId as string;
   return { vpcId, subnetId, sgId, imageId };
+}
+
+export { elapse, settle } from './common.js';
+
+export async function expectCode(p: Promise<unknown>, name: string): Promise<void> {
+  await expectCodeOf(p, name, { $fault: 'client' });
 }

@@ -7,7 +7,6 @@ import {
   type CreateTargetGroupCommandInput,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { expect } from 'vitest';
 import { client } from '../../src/aws/clients.js';
 import type { EmbeddedCloud } from '../../src/cloud/cloud.js';
 
@@ -71,14 +70,4 @@ export async function runningInstances(cloud: EmbeddedCloud, net: Net, n: number
   return ids;
 }
 
-/** Advance simulated time by exactly `ms`, running every event due on the way. */
-export async function elapse(cloud: EmbeddedCloud, ms: number): Promise<void> {
-  const target = cloud.clock.now() + ms;
-  let reached = false;
-  cloud.clock.at(target, () => (reached = true));
-  await cloud.clock.runUntil(() => reached);
-}
-
-export async function expectCode(p: Promise<unknown>, name: string): Promise<void> {
-  await expect(p).rejects.toMatchObject({ name });
-}
+export { elapse, expectCode } from './common.js';

@@ -18,12 +18,4 @@ export async function advance(cloud: EmbeddedCloud, ms: number): Promise<void> {
   }
 }
 
-/** The rejection of a call that must fail. */
-export async function failure(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
+export { failure } from './common.js';

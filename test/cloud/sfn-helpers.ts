@@ -68,13 +68,4 @@ export async function runToEnd(cloud: EmbeddedCloud, arn: string, limitMs = 3_60
   return p;
 }
 
-/** Sends an SDK call and drives the clock until it settles (for calls the SDK might retry). */
-export async function settle<T>(cloud: EmbeddedCloud, p: Promise<T>): Promise<T> {
-  let done = false;
-  p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await cloud.clock.runUntil(() => done, { limitMs: 60_000 });
-  return p;
-}
+export { settle } from './common.js';

@@ -16,18 +16,10 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { client } from '../../src/aws/clients.js';
 import { EmbeddedCloud } from '../../src/cloud/cloud.js';
+import { failure } from './common.js';
 
 const ssm = () => client(SSMClient);
 const CONFIG = '/redblack/clusters/web-prod';
-
-async function failure(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('SSM Parameter Store', () => {
   let cloud: EmbeddedCloud;
