@@ -28,7 +28,10 @@ function positiveInt(name: string, value: string, min: number): number {
 
 function printViolation(r: ViolationReport): void {
   const lines = [`\nVIOLATION in seed ${r.seed}`, r.scenario, ...r.violations.map((v) => `  ✗ [${v.invariant}] t+${v.at}s ${v.message}`)];
-  if (r.shrunk) lines.push('shrunk to:', r.shrunk.scenario, ...r.shrunk.violations.map((v) => `  ✗ [${v.invariant}] t+${v.at}s ${v.message}`));
+  if (r.shrunk) {
+    lines.push('shrunk to:', r.shrunk.scenario, ...r.shrunk.violations.map((v) => `  ✗ [${v.invariant}] t+${v.at}s ${v.message}`));
+    lines.push(`as data (for test/faults/regressions.test.ts): ${JSON.stringify(r.shrunk.data)}`);
+  }
   lines.push(`reproduce: ${r.reproduce}`);
   process.stderr.write(`${lines.join('\n')}\n`);
 }

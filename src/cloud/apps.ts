@@ -14,6 +14,11 @@ export interface AppBehaviour {
   installSeconds: number;
   /** The install command exits non-zero: the builder shuts down without a usable image. */
   installFails: boolean;
+  /**
+   * Share of real requests the app answers with a 5XX while its health check still passes: the
+   * bad release a canary exists to catch.
+   */
+  errorRate: number;
 }
 
 export const DEFAULT_APP: AppBehaviour = {
@@ -22,6 +27,7 @@ export const DEFAULT_APP: AppBehaviour = {
   appStartSeconds: 15,
   installSeconds: 120,
   installFails: false,
+  errorRate: 0,
 };
 
 export class AppBehaviours {

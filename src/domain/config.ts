@@ -3,7 +3,7 @@
  * Every object is strict (a misspelt key is an error, not a silently ignored setting) and every
  * optional field has the default documented beside it, so the parsed value is complete.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidClusterConfig } from './errors.js';
 import { IMAGE_ID_PATTERN, SECURITY_GROUP_ID_PATTERN, SUBNET_ID_PATTERN, VPC_ID_PATTERN } from './ids.js';
 import { describeIssues, preview, summarize } from './issues.js';

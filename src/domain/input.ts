@@ -3,7 +3,7 @@
  * trigger builds from an S3 event) and the manual rollback request. Strict: a misspelt key such
  * as `imageID` is an error rather than a deploy that silently bakes instead.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInput } from './errors.js';
 import { IMAGE_ID_PATTERN } from './ids.js';
 import { describeIssues, preview, summarize } from './issues.js';

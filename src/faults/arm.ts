@@ -39,7 +39,6 @@ export class ArmedFaults {
   /** Timed actions scheduled but not yet run: the run is not over while any is pending. */
   pending = 0;
   private readonly failedBoots = new Set<string>();
-  private triggerAt = 0;
 
   constructor(
     private readonly world: ScenarioWorld,
@@ -58,11 +57,10 @@ export class ArmedFaults {
     return cloud.faults.injected + cloud.lambda.invocations.filter((i) => i.killed).length + this.failedBoots.size + this.actions;
   }
 
-  /** Arms everything; anchored actions count time from now (the moment of the trigger). */
+  /** Arms everything, just before the trigger: time anchors count from now. */
   arm(): void {
     const { cloud } = this.world;
     const release = RELEASES[0];
-    this.triggerAt = cloud.clock.now();
     for (const f of this.faults) {
       switch (f.kind) {
         case 'aws-error': {
@@ -150,7 +148,7 @@ export class ArmedFaults {
   /** Runs `act` at the anchor; it returns whether it did something (counted as an injection). */
   private at(anchor: Anchor, act: () => boolean | void | Promise<unknown>): void {
     if ('afterTriggerSeconds' in anchor) {
-      this.after(anchor.afterTriggerSeconds - (this.world.cloud.clock.now() - this.triggerAt) / 1000, act);
+      this.after(anchor.afterTriggerSeconds, act);
       return;
     }
     let fired = false;
@@ -197,6 +195,7 @@ export class ArmedFaults {
       .map((i) => i.InstanceId as string);
     if (victims.length === 0) return false;
     this.monitor.markDegraded(name);
+    // One injection per instance: `after` counts the first.
     this.actions += victims.length - 1;
     if (via === 'ec2') {
       for (const id of victims) cloud.ec2.terminateForGroup(id);

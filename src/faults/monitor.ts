@@ -227,6 +227,8 @@ export class Monitor {
         const g = this.groups.get(name);
         if (!g || g.deleting) return;
         if (this.servingGroup(name)) this.violation('7 teardown safety', `${caller} deleted ${name}, which serves ${pct(this.share(g.targetGroup as string))}`);
+        // Invariant 7 is teardown's: a failed deployment's rollback may remove its own healthy group.
+        if (caller !== 'teardown') return;
         const mine = g.targetGroup ? this.healthy(g.targetGroup) : 0;
         const others = [...this.groups.entries()].some(([n, o]) => n !== name && !o.deleting && o.targetGroup && this.healthy(o.targetGroup) > 0);
         if (mine > 0 && !others) this.violation('7 teardown safety', `${caller} deleted ${name}, the cluster's only healthy group`);
@@ -279,7 +281,8 @@ export class Monitor {
         } catch {
           deployment = undefined;
         }
-        this.add('schedules', deployment, input.Name);
+        // A teardown deferred behind a deployment reschedules under `deferred-behind-…`: not a deployment's own.
+        if (!deployment?.startsWith('deferred-behind-')) this.add('schedules', deployment, input.Name);
         for (const fn of this.scheduleListeners) fn(input.Name as string);
       },
     });

@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import { ArmedFaults } from './arm.js';
-import { Checks, type Ended, type Outcome } from './checks.js';
+import { Checks, type Ended, type FinalState, type Outcome } from './checks.js';
 import { Monitor, type Violation } from './monitor.js';
 import { describeScenario, type Scenario, scenarioArbitrary } from './scenario.js';
 import { RELEASES, ScenarioWorld } from './world.js';
@@ -28,6 +28,10 @@ export interface ScenarioResult {
   faultsInjected: number;
   simulatedSeconds: number;
   executions: number;
+  /** Lambda invocations per function, and how many were killed. */
+  invocations: Record<string, number>;
+  killed: number;
+  final: FinalState;
 }
 
 export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
@@ -69,10 +73,26 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       faultsInjected: faults.injected,
       simulatedSeconds: Math.round((cloud.clock.now() - t0) / 1000),
       executions: executions.length,
+      invocations: countBy(cloud.lambda.invocations.map((i) => i.function)),
+      killed: cloud.lambda.invocations.filter((i) => i.killed).length,
+      final: checks.finalState(),
     };
   } finally {
     world.dispose();
   }
+}
+
+/** A scenario the runner itself could not run is reported like a violation, never dropped. */
+function crashed(err: unknown): ScenarioResult {
+  const final: FinalState = { forward: {}, groups: [], targetGroups: [], schedules: [], liveBuilders: 0, locked: false, images: 0, templateVersions: 0, createdPerDeployment: {} };
+  const message = (err as Error).stack ?? String(err);
+  return { outcome: 'broken', violations: [{ invariant: 'runner', at: 0, message }], faultsInjected: 0, simulatedSeconds: 0, executions: 0, invocations: {}, killed: 0, final };
+}
+
+function countBy(keys: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
 }
 
 export interface ViolationReport {
@@ -80,7 +100,7 @@ export interface ViolationReport {
   scenario: string;
   violations: Violation[];
   /** The minimal scenario fast-check shrank it to, and what it breaks. */
-  shrunk?: { scenario: string; faults: Scenario['faults']; violations: Violation[] };
+  shrunk?: { scenario: string; data: Scenario; violations: Violation[] };
   reproduce: string;
 }
 
@@ -110,7 +130,7 @@ export async function runSeed(seed: number, shrink = true): Promise<{ result: Sc
   let invariant: string | undefined;
   let last: { scenario: Scenario; result: ScenarioResult } | undefined;
   const property = fc.asyncProperty(scenarioArbitrary, async (scenario) => {
-    const result = await runScenario(scenario);
+    const result = await runScenario(scenario).catch(crashed);
     if (!first) {
       first = result;
       firstScenario = scenario;
@@ -131,7 +151,7 @@ export async function runSeed(seed: number, shrink = true): Promise<{ result: Sc
     violations: result.violations,
     reproduce: `npm run faults -- --runs 1 --seed ${seed}`,
   };
-  if (last) report.shrunk = { scenario: describeScenario(last.scenario), faults: last.scenario.faults, violations: last.result.violations };
+  if (last) report.shrunk = { scenario: describeScenario(last.scenario), data: last.scenario, violations: last.result.violations };
   return { result, report };
 }
 

@@ -34,7 +34,7 @@ export interface Scenario {
 
 const steps: fc.Arbitrary<number[]> = fc
   .uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 3 })
-  .map((s) => [...s.sort((a, b) => a - b), 100]);
+  .map((s) => [...[...s].sort((a, b) => a - b), 100]);
 
 export const worldArbitrary: fc.Arbitrary<WorldShape> = fc.record({
   instances: fc.integer({ min: 1, max: 12 }),

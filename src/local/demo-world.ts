@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { client } from '../aws/clients.js';
+import { findImageByName } from '../aws/ec2.js';
 import { identityTags } from '../aws/tags.js';
 import type { ClusterConfigInput } from '../domain/config.js';
 
@@ -84,7 +85,8 @@ export async function seedDemoWorld(options: WorldOptions = {}): Promise<DemoWor
         }),
       )
     ).ImageId as string;
-  const baseImageId = await register('al2023-base-arm64', []);
+  // One base image per account: a second cluster seeded into the same account reuses it.
+  const baseImageId = (await findImageByName('al2023-base-arm64'))?.ImageId ?? (await register('al2023-base-arm64', []));
 
   const lb = await elb.send(new CreateLoadBalancerCommand({ Name: cluster, Subnets: subnets, SecurityGroups: [securityGroupId], Type: 'application', Scheme: 'internet-facing' }));
   const loadBalancerArn = lb.LoadBalancers?.[0]?.LoadBalancerArn as string;

@@ -38,18 +38,10 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
   'alarm-during-shift': {
     name: 'alarm-during-shift',
-    summary: 'canary 10/50/100; the 5xx alarm fires while 10% is on the new group: back to 100% v001',
-    world: { steps: [10, 50, 100], stepWaitSeconds: 180, alarms: ['web-prod-5xx'] },
+    summary: 'canary 10/50/100; 1.1.0 passes health checks but fails 40% of real requests: the 5xx alarm fires at 10% and traffic goes back to v001',
+    world: { steps: [10, 50, 100], stepWaitSeconds: 300, alarms: ['web-prod-5xx'] },
     expect: 'rolled-back',
-    arm: (cloud) => {
-      // The alarm fires a minute after the first listener change of the deployment.
-      let fired = false;
-      cloud.hooks.on('listenerChanged', () => {
-        if (fired) return;
-        fired = true;
-        cloud.clock.after(60_000, () => cloud.cloudwatch.flip('web-prod-5xx', 'ALARM'));
-      });
-    },
+    arm: (cloud, release) => cloud.apps.set(release, { errorRate: 0.4 }),
   },
   'first-deploy': {
     name: 'first-deploy',

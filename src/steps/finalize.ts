@@ -1,14 +1,15 @@
 /**
  * Finalize: the new group serves 100%. Unpin the old group (it stays warm for a one-call
- * rollback), schedule its teardown, record the success, release the lock, announce it.
+ * rollback), schedule its teardown, record the success (the commit point), announce it, and only
+ * then release the lock.
  */
 import { updateGroup } from '../aws/autoscaling.js';
 import { notify } from '../aws/events.js';
-import { endDeployment, releaseLock, setLastSuccess } from '../aws/store.js';
+import { endDeployment, getDeployment, releaseLock, setLastSuccess } from '../aws/store.js';
 import { unpin } from './pinning.js';
 import { PLANNED, requireState } from './require-state.js';
 import type { DeploymentState } from './state.js';
-import { scheduleTeardown } from './teardown-schedule.js';
+import { scheduleTeardown, teardownTime } from './teardown-schedule.js';
 
 export interface DeploymentResult {
   outcome: 'succeeded';
@@ -24,18 +25,24 @@ export interface DeploymentResult {
 
 export async function finalize(state: DeploymentState): Promise<DeploymentResult> {
   requireState(state, PLANNED);
-  const now = Date.now();
   const old = state.live?.serverGroup;
-  let teardownAt: Date | undefined;
-  if (old) {
-    await unpin(old, state.deployment);
-    if (state.config.teardown.scaleDownOld) await updateGroup({ AutoScalingGroupName: old, MinSize: 0, DesiredCapacity: 0 });
-    teardownAt = await scheduleTeardown(old, state.deployment, state.config.teardown.retainMinutes, now);
-  }
   const to = state.next.serverGroup;
-  await endDeployment(state.cluster, state.deployment, 'SUCCEEDED', now);
+  const { retainMinutes, scaleDownOld } = state.config.teardown;
+  // A retry after a crash past the commit point redoes only what follows it: by then the world may
+  // have moved on (the old group torn down), and a committed deployment is never rolled back.
+  const record = await getDeployment(state.cluster, state.deployment);
+  const committedAt = record?.status === 'SUCCEEDED' ? record.endedAt : undefined;
+  const now = committedAt ?? Date.now();
+  if (committedAt === undefined) {
+    if (old) {
+      await unpin(old, state.deployment);
+      if (scaleDownOld) await updateGroup({ AutoScalingGroupName: old, MinSize: 0, DesiredCapacity: 0 });
+      await scheduleTeardown(old, state.deployment, retainMinutes, now);
+    }
+    // The commit point: from here on the deployment has succeeded, and Rollback leaves it be.
+    await endDeployment(state.cluster, state.deployment, 'SUCCEEDED', now);
+  }
   await setLastSuccess(state.cluster, { deployment: state.deployment, ...(old ? { from: old } : {}), to, at: now });
-  await releaseLock(state.cluster, state.deployment);
   const result: DeploymentResult = {
     outcome: 'succeeded',
     deployment: state.deployment,
@@ -45,8 +52,10 @@ export async function finalize(state: DeploymentState): Promise<DeploymentResult
     to,
     imageId: state.image?.imageId ?? '',
     traffic: state.traffic?.weights ?? { [to]: 100 },
-    teardown: old && teardownAt ? { serverGroup: old, at: teardownAt.toISOString() } : null,
+    teardown: old ? { serverGroup: old, at: teardownTime(now, retainMinutes).toISOString() } : null,
   };
   await notify('Deployment Succeeded', { ...result });
+  // Last: until here the cluster is this deployment's, so an early teardown waits for it.
+  await releaseLock(state.cluster, state.deployment);
   return result;
 }

@@ -17,6 +17,7 @@ import { parseBakeSeconds } from '../domain/poll.js';
 import { belongsToCluster, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../domain/names.js';
 import { setting } from '../env.js';
 import type { DeploymentState, LiveGroup } from './state.js';
+import { checkOwnImage } from './verify-image.js';
 
 export interface PlanEvent {
   input: unknown;
@@ -38,6 +39,8 @@ export async function plan(event: PlanEvent): Promise<DeploymentState> {
       throw new InvalidInput('artifact', `s3://${bucket}/${key}${versionId ? ` (version ${versionId})` : ''} does not exist`);
     }
   }
+  // A foreign or unknown image is refused here, before the lock: a rejected input changes nothing.
+  if (input.imageId) await checkOwnImage(input.imageId);
 
   const point = await readPoint(cluster, config);
   const groups = (await clusterGroups(cluster)).filter((g) => belongsToCluster(g.AutoScalingGroupName ?? '', cluster));
@@ -89,13 +92,8 @@ export async function plan(event: PlanEvent): Promise<DeploymentState> {
 export async function loadClusterConfig(cluster: string): Promise<ClusterConfig> {
   const raw = await getParameter(`${setting('configPath')}/${cluster}`);
   if (raw === undefined) throw new ClusterNotFound(cluster);
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new InvalidClusterConfig(cluster, '', 'is not valid JSON');
-  }
-  return parseClusterConfig(json, cluster);
+  // The raw text: parsed once, so a JSON string (a double-encoded document) is no object, not a config.
+  return parseClusterConfig(raw, cluster);
 }
 
 async function readPoint(cluster: string, config: ClusterConfig): Promise<SwapPoint> {

@@ -9,7 +9,7 @@ import { deleteGroup, describeGroup, groupTag, updateGroup } from '../aws/autosc
 import { instancesTagged, terminateInstances } from '../aws/ec2.js';
 import { deleteTargetGroup, findTargetGroupByName, forwardTargets, readSwapPoint, targetStates, writeSwapPoint } from '../aws/elbv2.js';
 import { notify } from '../aws/events.js';
-import { endDeployment, releaseLock } from '../aws/store.js';
+import { endDeployment, getDeployment, releaseLock } from '../aws/store.js';
 import { TAG } from '../aws/tags.js';
 import { TrafficGuardViolation } from '../domain/errors.js';
 import { countHealthy, requiredHealthy } from '../domain/health.js';
@@ -19,7 +19,8 @@ import { PLANNED, requireState } from './require-state.js';
 import type { DeploymentState } from './state.js';
 
 export interface RollbackResult {
-  outcome: 'rolled-back';
+  /** `committed`: Finalize had recorded the success before it failed; the deployment stands. */
+  outcome: 'rolled-back' | 'committed';
   deployment: string;
   cluster: string;
   listenerRestored: boolean;
@@ -33,12 +34,27 @@ export async function rollback(state: DeploymentState): Promise<RollbackResult> 
   const cause = describeCause(state.error);
   const deleted: string[] = [];
   const kept: string[] = [];
-
-  const point = await readSwapPoint(state.swap.arn);
+  // Everything the restore depends on is read in one round trip, so the listener write waits for
+  // one call, not a chain: the listener; once a traffic step ran, the live group's health (a step
+  // that crashed before recording itself is still guarded: guardRestore reads it itself); and,
+  // once the traffic is all shifted (only then can Finalize have run), its commit point.
+  const live = state.traffic ? state.live : undefined;
+  const [committed, point, liveHealthy] = await Promise.all([
+    state.traffic?.done ? getDeployment(state.cluster, state.deployment).then((d) => d?.status === 'SUCCEEDED') : false,
+    readSwapPoint(state.swap.arn),
+    live ? healthyTargets(live.targetGroupArn) : undefined,
+  ]);
+  if (committed) {
+    // Past Finalize's commit point the new group serves and the cluster may have moved on: nothing to undo.
+    await releaseLock(state.cluster, state.deployment);
+    return { outcome: 'committed', deployment: state.deployment, cluster: state.cluster, listenerRestored: false, deleted, kept, cause };
+  }
   const listenerRestored = !sameActions(point.actions, state.swap.before);
   if (listenerRestored) {
-    await guardRestore(state, point.actions);
+    const regains = await guardRestore(state, point.actions, liveHealthy);
     await writeSwapPoint({ ...point, actions: state.swap.before });
+    // Off the critical path: the live group gets back any capacity it lost meanwhile.
+    if (regains && state.live) await restoreCapacity(state.live);
   }
 
   const builders = await instancesTagged({ [TAG.deployment]: state.deployment, [TAG.role]: 'builder' });
@@ -74,27 +90,37 @@ export async function rollback(state: DeploymentState): Promise<RollbackResult> 
 /**
  * The traffic guard for the restore (invariant 1): the live group gets its share back only while
  * it holds enough healthy targets. A fault may have cost it instances (Auto Scaling replaces them)
- * or Finalize may have scaled it in: its capacity is put back first, then TrafficGuardViolation
- * makes the state machine retry the rollback until the group has recovered.
+ * or Finalize may have scaled it in: when it is short, its capacity is put back first and
+ * TrafficGuardViolation makes the state machine retry the rollback until the group has recovered.
+ * True when the live group regains traffic (its capacity is then checked after the restore).
  */
-async function guardRestore(state: DeploymentState, current: Action[]): Promise<void> {
+async function guardRestore(state: DeploymentState, current: Action[], healthyNow: number | undefined): Promise<boolean> {
   const live = state.live;
-  if (!live) return;
+  if (!live) return false;
   const share = (actions: Action[]): number => {
     const targets = forwardTargets(actions);
     const total = targets.reduce((sum, t) => sum + t.weight, 0);
     const mine = targets.find((t) => t.targetGroupArn === live.targetGroupArn)?.weight ?? 0;
     return total === 0 ? 0 : mine / total;
   };
-  if (share(state.swap.before) <= share(current)) return;
+  if (share(state.swap.before) <= share(current)) return false;
+  const required = requiredHealthy(live.desired, state.config.healthGate.minHealthyPercent);
+  const healthy = healthyNow ?? (await healthyTargets(live.targetGroupArn));
+  if (healthy < required) {
+    await restoreCapacity(live);
+    throw new TrafficGuardViolation(live.serverGroup, healthy, required);
+  }
+  return true;
+}
+
+async function restoreCapacity(live: NonNullable<DeploymentState['live']>): Promise<void> {
   const group = await describeGroup(live.serverGroup);
   if (group && (group.DesiredCapacity ?? 0) < live.desired) {
     await updateGroup({ AutoScalingGroupName: live.serverGroup, MinSize: live.min, DesiredCapacity: live.desired });
   }
-  const required = requiredHealthy(live.desired, state.config.healthGate.minHealthyPercent);
-  const healthy = countHealthy((await targetStates(live.targetGroupArn)).map((t) => t.state));
-  if (healthy < required) throw new TrafficGuardViolation(live.serverGroup, healthy, required);
 }
+
+const healthyTargets = async (targetGroupArn: string): Promise<number> => countHealthy((await targetStates(targetGroupArn)).map((t) => t.state));
 
 /** `Error: message` from the Catch output, whose Cause is a Lambda error payload when a function failed. */
 export function describeCause(error: DeploymentState['error']): string {

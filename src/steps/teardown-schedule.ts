@@ -8,10 +8,12 @@ export interface TeardownEvent {
   deployment: string;
 }
 
+/** When a teardown scheduled at `now` fires: Scheduler fires at minute precision, so round up (never early). */
+export const teardownTime = (now: number, retainMinutes: number): Date => new Date(Math.ceil((now + retainMinutes * 60_000) / 60_000) * 60_000);
+
 /** Schedules the teardown; an existing schedule of that name (a retried step) is kept. Returns when it fires. */
 export async function scheduleTeardown(serverGroup: string, deployment: string, retainMinutes: number, now: number): Promise<Date> {
-  // Scheduler fires at minute precision: round up so the group is never removed early.
-  const at = new Date(Math.ceil((now + retainMinutes * 60_000) / 60_000) * 60_000);
+  const at = teardownTime(now, retainMinutes);
   const input: TeardownEvent = { serverGroup, deployment };
   await createOneShot({
     name: scheduleName(serverGroup),

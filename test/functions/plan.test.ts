@@ -17,12 +17,13 @@ afterEach(() => s.dispose());
 
 const DEPLOYMENT = 'web-prod-1_1_0-0000000000000000';
 const artifact = () => ({ bucket: s.stack.bucket, key: 'releases/web-prod/1.1.0/web-1.1.0.tgz' });
-const image = { cluster: 'web-prod', release: '1.1.0', imageId: 'ami-0123456789abcdef0' };
+// An image of this account: Plan refuses a foreign or unknown one before anything else it checks below.
+const image = () => ({ cluster: 'web-prod', release: '1.1.0', imageId: s.world.liveImageId as string });
 const run = (input: unknown, deployment: unknown = DEPLOYMENT) => fail(s, 'plan', handler, { input, deployment });
 
 describe('plan refuses bad input', () => {
   it.each([
-    ['missing cluster', { ...image, cluster: undefined }, 'cluster'],
+    ['missing cluster', { cluster: undefined, release: '1.1.0', imageId: 'ami-0123456789abcdef0' }, 'cluster'],
     ['cluster not app[-stack[-detail]]', { cluster: 'Web_Prod', release: '1.1.0', imageId: 'ami-0123456789abcdef0' }, 'cluster'],
     ['bad release', { cluster: 'web-prod', release: '1.1.0 beta', imageId: 'ami-0123456789abcdef0' }, 'release'],
     ['both artifact and imageId', { cluster: 'web-prod', release: '1.1.0', imageId: 'ami-0123456789abcdef0', artifact: { bucket: 'b-1', key: 'k' } }, 'imageId'],
@@ -80,7 +81,7 @@ describe('plan refuses bad input', () => {
     // Prepare
     await putClusterConfig('web-prod', { ...s.world.config, listenerArn: `${s.world.listenerArn.slice(0, -4)}dead` });
     // Act
-    const f = await run(image);
+    const f = await run(image());
     // Assess
     expectRefused(f, 'InvalidClusterConfig', 'listenerArn');
   });
@@ -97,7 +98,7 @@ describe('plan refuses bad input', () => {
     // Prepare
     await acquireLock('web-prod', 'web-prod-other-1111111111111111', 3600, Date.now());
     // Act
-    const f = await run(image, 'web-prod-mine-2222222222222222');
+    const f = await run(image(), 'web-prod-mine-2222222222222222');
     // Assess
     expectRefused(f, 'DeploymentInProgress');
     expect(f.error.message).toContain('web-prod-other-1111111111111111');

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeGroup } from '../../src/aws/autoscaling.js';
+import { currentCaller } from '../../src/cloud/caller.js';
 import { DemoSession } from '../../src/local/demo.js';
 
 let session: DemoSession | undefined;
@@ -75,7 +76,7 @@ describe('traffic steps', () => {
     expect(invocations.filter((i) => i.function === 'swapTargetGroup')).toHaveLength(5);
   });
 
-  it('rolls back within a watch slice when a watched alarm fires mid-wait, not at the next step', async () => {
+  it('rolls back within a watch slice when a watched alarm fires mid-wait, restoring the listener after one round trip of reads', async () => {
     // Prepare: 30 s after the first real shift the release starts failing its requests
     session = await DemoSession.create('canary-steps', 1);
     const s = session;
@@ -85,6 +86,21 @@ describe('traffic steps', () => {
       armed = true;
       s.cloud.clock.after(30_000, () => s.cloud.apps.set('1.1.0', { healthy: false }));
     });
+    // Which rollback calls are in flight at once (the SDK call router, timed in real order).
+    const inFlight = new Set<string>();
+    let inFlightTogether: string[] = [];
+    const dispatch = s.cloud.dispatch.bind(s.cloud);
+    s.cloud.dispatch = async (client, command, input) => {
+      if (currentCaller() !== 'rollback') return dispatch(client, command, input);
+      const op = command.replace(/Command$/, '');
+      inFlight.add(op);
+      if (inFlight.size > inFlightTogether.length) inFlightTogether = [...inFlight].sort();
+      try {
+        return await dispatch(client, command, input);
+      } finally {
+        inFlight.delete(op);
+      }
+    };
     // Act
     const { ex, invocations } = await deploy(s, '1.1.0', 1);
     // Assess
@@ -94,5 +110,10 @@ describe('traffic steps', () => {
     // Failing from +30 s; the alarm's next one-minute evaluation sees it; a watch look follows within 60 s.
     expect(rollback - firstShift).toBeLessThanOrEqual(30_000 + 60_000 + 60_000);
     expect(rollback - firstShift).toBeLessThan(120_000);
+    // The restore: the listener and the live group's health read together, then the write.
+    const calls = s.cloud.log.calls.filter((c) => c.caller === 'rollback').map((c) => c.operation);
+    expect(calls.slice(0, 3).sort()).toEqual(['DescribeListeners', 'DescribeTargetHealth', 'ModifyListener']);
+    expect(calls[2]).toBe('ModifyListener');
+    expect(inFlightTogether).toEqual(['DescribeListeners', 'DescribeTargetHealth']);
   });
 });

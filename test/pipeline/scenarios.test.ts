@@ -81,9 +81,13 @@ describe('bake-failure', () => {
 describe('alarm-during-shift', () => {
   it('goes back to v001 at 100% when the alarm fires at the 10% step', async () => {
     const { s, before } = await open('alarm-during-shift');
+    const served: number[] = [];
+    s.cloud.hooks.on('listenerChanged', () => served.push(s.traffic()['web-prod-v002'] ?? 0));
     await s.upload();
     const execution = await s.awaitExecutions(1);
     expect(execution.error).toBe('AlarmTriggered');
+    // Staged at 0, then 10%, then straight back: the 50% step never happened.
+    expect(served).toEqual([0, 10, 0]);
     const after = await snapshotCluster(s.world.cluster, s.world.listenerArn);
     expect(after.actions).toEqual(before.actions);
     expect(after.groups.filter((g) => !g.deleting).map((g) => g.name)).toEqual(['web-prod-v001']);

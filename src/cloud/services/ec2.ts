@@ -54,6 +54,10 @@ export class Ec2Sim {
   appAnswering(instanceId: string): boolean {
     return this.lifecycle.appAnswering(instanceId);
   }
+  /** Share of requests the instance's app answers with a 5XX (0 when it answers cleanly or not at all). */
+  requestErrorRate(instanceId: string): number {
+    return this.lifecycle.appAnswering(instanceId) ? this.lifecycle.errorRate(instanceId) : 0;
+  }
   /** Subscribe to instance state changes. */
   onStateChange(fn: (instanceId: string, state: string) => void): void {
     this.lifecycle.onStateChange(fn);

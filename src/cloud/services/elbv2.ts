@@ -53,6 +53,9 @@ export class ElbSim {
   targetState(targetGroupArn: string, instanceId: string): string | undefined {
     const tg = this.state.targetGroups.get(targetGroupArn);
     if (!tg) return undefined;
+    // Auto Scaling registers on the group's port: one lookup (a scan per call made big groups quadratic).
+    const direct = tg.targets.get(`${instanceId}:${tg.port ?? 80}`);
+    if (direct) return direct.state;
     for (const t of tg.targets.values()) if (t.id === instanceId) return t.state;
     return undefined;
   }

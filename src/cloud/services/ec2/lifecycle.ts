@@ -136,6 +136,11 @@ export class Lifecycle {
     return app.healthy && this.ctx.clock.now() >= inst.runningSince + app.appStartSeconds * 1000;
   }
 
+  errorRate(instanceId: string): number {
+    const inst = this.store.instances.get(instanceId);
+    return inst ? this.ctx.apps.get(inst.release).errorRate : 0;
+  }
+
   private boot(inst: InstanceRec): void {
     const app = this.ctx.apps.get(inst.release);
     inst.timer = this.ctx.clock.after(app.bootSeconds * 1000, () => {

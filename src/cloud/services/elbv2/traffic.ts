@@ -122,7 +122,9 @@ export class Traffic {
       tally.elb5xx = n;
       return tally;
     }
-    const failing = routed.filter((t) => !this.sim.health.answering(tg, t)).length;
+    // A target that doesn't answer fails all its requests; one that does fails its app's error rate.
+    let failing = 0;
+    for (const t of routed) failing += this.sim.health.answering(tg, t) ? (tg.targetType === 'instance' ? this.sim.ctx.ec2.requestErrorRate(t.id) : 0) : 1;
     tally.target5xx = Math.round((n * failing) / routed.length);
     tally.target2xx = n - tally.target5xx;
     return tally;

@@ -1,0 +1,74 @@
+/**
+ * The schema-keys build plugin: the SDK's shape module becomes tree-shakeable, and the bundle
+ * still serializes a request exactly as before (same shapes, literal keys instead of computed).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const plugins = createRequire(import.meta.url)('../../build/esbuild-plugins.cjs') as esbuild.Plugin[];
+
+async function bundle(withPlugins: boolean): Promise<string> {
+  const r = await esbuild.build({
+    stdin: {
+      contents: "import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2'; export { DescribeInstancesCommand, EC2Client };",
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    write: false,
+    plugins: withPlugins ? plugins : [],
+    logLevel: 'silent',
+  });
+  return r.outputFiles?.[0]?.text ?? '';
+}
+
+describe('sdk-schema-keys esbuild plugin', () => {
+  it('drops the EC2 shapes a bundle does not use', async () => {
+    // Act
+    const [plain, shaken] = await Promise.all([bundle(false), bundle(true)]);
+    // Assess: the whole EC2 model is ~550 KB of the plain bundle
+    expect(plain.length - shaken.length).toBeGreaterThan(400_000);
+    expect(shaken).toContain('DescribeInstances');
+    expect(shaken).not.toContain('AcceptTransitGatewayPeeringAttachment');
+  }, 60_000);
+
+  it('serializes a request byte for byte as the unshaken bundle does', async () => {
+    // Prepare: both bundles as modules, each client answering in process and keeping the request body
+    const dir = mkdtempSync(join(tmpdir(), 'schema-keys-'));
+    const load = async (name: string, code: string) => {
+      writeFileSync(join(dir, name), code);
+      return (await import(pathToFileURL(join(dir, name)).href)) as typeof import('@aws-sdk/client-ec2');
+    };
+    const [plain, shaken] = await Promise.all([bundle(false).then((c) => load('plain.mjs', c)), bundle(true).then((c) => load('shaken.mjs', c))]);
+    const body = async (sdk: typeof import('@aws-sdk/client-ec2')) => {
+      const c = new sdk.EC2Client({ region: 'us-east-1', credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' } });
+      let sent = '';
+      c.middlewareStack.add(
+        () => async (args: any) => {
+          sent = String(args.request.body);
+          return { response: { statusCode: 200, headers: {} }, output: { $metadata: {} } };
+        },
+        { step: 'finalizeRequest', name: 'capture' },
+      );
+      await c.send(new sdk.DescribeInstancesCommand({ Filters: [{ Name: 'tag:redblack:role', Values: ['builder'] }], MaxResults: 1000 }));
+      return sent;
+    };
+    // Act
+    const [a, b] = [await body(plain), await body(shaken)];
+    // Assess
+    expect(b).toBe(a);
+    expect(b).toContain('Filter.1.Name=tag%3Aredblack%3Arole');
+  }, 60_000);
+});
