@@ -6,6 +6,9 @@
  * string constant). esbuild must assume a computed key may run code, so it keeps every shape:
  * the whole EC2 model (~550 KB minified) lands in any bundle that sends one EC2 command. Inlining
  * the constants as literal keys is the same object, and lets tree shaking drop unused shapes.
+ *
+ * lambda-env-credentials: the SDK's default credential chain, replaced by its first link (the
+ * environment), which is where Lambda puts the function's credentials.
  */
 /* global require, module */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- serverless-esbuild loads this file with require().
@@ -24,4 +27,12 @@ const schemaKeys = {
   },
 };
 
-module.exports = [schemaKeys];
+/** Lambda bundles resolve credentials from the environment only: see lambda-credentials.mjs. */
+const lambdaCredentials = {
+  name: 'lambda-env-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: require.resolve('./lambda-credentials.mjs') }));
+  },
+};
+
+module.exports = [schemaKeys, lambdaCredentials];

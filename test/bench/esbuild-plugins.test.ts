@@ -72,3 +72,49 @@ describe('sdk-schema-keys esbuild plugin', () => {
     expect(b).toContain('Filter.1.Name=tag%3Aredblack%3Arole');
   }, 60_000);
 });
+
+describe('lambda-env-credentials esbuild plugin', () => {
+  it("replaces the SDK's credential chain with the environment, as Lambda provides it", async () => {
+    // Prepare: a client with no explicit credentials, bundled both ways
+    const entry = "import { SFNClient } from '@aws-sdk/client-sfn'; export const creds = () => new SFNClient({ region: 'us-east-1' }).config.credentials();";
+    const build = async (withPlugins: boolean) =>
+      (
+        await esbuild.build({
+          stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' },
+          bundle: true,
+          minify: true,
+          format: 'esm',
+          platform: 'node',
+          target: 'node22',
+          mainFields: ['module', 'main'],
+          banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+          write: false,
+          plugins: withPlugins ? plugins : [],
+          logLevel: 'silent',
+        })
+      ).outputFiles?.[0]?.text ?? '';
+    const [plain, lambda] = await Promise.all([build(false), build(true)]);
+    const dir = mkdtempSync(join(tmpdir(), 'lambda-creds-'));
+    writeFileSync(join(dir, 'lambda.mjs'), lambda);
+    const mod = (await import(pathToFileURL(join(dir, 'lambda.mjs')).href)) as { creds: () => Promise<{ accessKeyId: string; sessionToken?: string }> };
+    const keys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+    const saved = keys.map((k) => process.env[k]);
+    process.env.AWS_ACCESS_KEY_ID = 'ASIALAMBDAROLE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+    process.env.AWS_SESSION_TOKEN = 'session';
+    try {
+      // Act
+      const creds = await mod.creds();
+      // Assess: the role's credentials from the environment, and the chain's other links gone
+      expect(creds).toMatchObject({ accessKeyId: 'ASIALAMBDAROLE', sessionToken: 'session' });
+      expect(plain).toContain('sso-oidc');
+      expect(lambda).not.toContain('sso-oidc');
+      expect(plain.length - lambda.length).toBeGreaterThan(30_000);
+    } finally {
+      keys.forEach((k, i) => {
+        if (saved[i] === undefined) delete process.env[k];
+        else process.env[k] = saved[i];
+      });
+    }
+  }, 60_000);
+});
