@@ -105,6 +105,9 @@ function summary(r: DemoResult, wallMs: number): void {
 const clock = (s: number): string => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  // One line for the user; the stack only when asked for.
+  const e = err as Error & { code?: string };
+  const detail = process.argv.includes('--verbose') ? (e.stack ?? String(err)) : `${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}`;
+  process.stderr.write(`redblack: ${detail}\n`);
   process.exit(1);
 });

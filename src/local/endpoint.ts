@@ -41,7 +41,13 @@ export async function runOnEndpoint(options: { endpoint: string; json: boolean }
   const say = (line: string) => {
     if (!options.json) process.stdout.write(`${line}\n`);
   };
-  await createStack({ account: ACCOUNT, functionArn: arnOf });
+  try {
+    await createStack({ account: ACCOUNT, functionArn: arnOf });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new Error(`cannot reach the endpoint ${url.origin} (${code})`);
+    throw err;
+  }
   const world = await seedDemoWorld({});
   say(`seeded ${world.cluster} on ${url.origin}: listener ${world.listenerArn}`);
   const image = await client(EC2Client).send(
