@@ -1,5 +1,5 @@
-/** rollback: automatic rollback of a failed deployment, and on-demand rollback of the last one. */
+/** rollback: the state machine's Catch — undo a failed deployment. */
 import { step } from '../src/lambda/step.js';
-import { rollbackEntry } from '../src/steps/rollback-entry.js';
+import { rollback } from '../src/steps/rollback.js';
 
-export const handler = step(rollbackEntry);
+export const handler = step(rollback);

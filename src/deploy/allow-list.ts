@@ -41,7 +41,12 @@ export const ALLOW_LIST: AllowList = {
     'dynamodb:GetItem': LOCK_RACE,
   },
   rollback: {
+    'dynamodb:GetItem': "the commit check when Finalize fails after the last traffic step (its record says whether it already succeeded); the scenarios' Finalize never fails",
     'elasticloadbalancing:DescribeRules': `restoring the swap point of ${RULE_CLUSTERS}`,
     'elasticloadbalancing:ModifyRule': `restoring the swap point of ${RULE_CLUSTERS}`,
+  },
+  manualRollback: {
+    'elasticloadbalancing:DescribeRules': `flipping back the swap point of ${RULE_CLUSTERS}`,
+    'elasticloadbalancing:ModifyRule': `flipping back the swap point of ${RULE_CLUSTERS}`,
   },
 };

@@ -49,7 +49,7 @@ export const OPERATIONS: Record<string, readonly string[]> = {
   events: ['PutEvents'],
 };
 
-/** Every Lambda function of the stack (serverless keys). */
+/** Every Lambda function a deployment runs (serverless keys); the on-demand manualRollback is killed in test/pipeline/retries.test.ts. */
 export const FUNCTION_KEYS = [
   'trigger',
   'plan',

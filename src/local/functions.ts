@@ -5,6 +5,7 @@ import { handler as checkBake } from '../../functions/check-bake.js';
 import { handler as finalize } from '../../functions/finalize.js';
 import { handler as healthGate } from '../../functions/health-gate.js';
 import { handler as launchGroup } from '../../functions/launch-group.js';
+import { handler as manualRollback } from '../../functions/manual-rollback.js';
 import { handler as plan } from '../../functions/plan.js';
 import { handler as rollback } from '../../functions/rollback.js';
 import { handler as swapTargetGroup } from '../../functions/swap-target-group.js';
@@ -24,4 +25,5 @@ export const FUNCTIONS: Record<string, LambdaHandler> = {
   finalize,
   teardown,
   rollback,
+  manualRollback,
 };

@@ -16,7 +16,6 @@ import { leaseFor, loadClusterConfig } from './plan.js';
 import { cancelTeardown, scheduleTeardown } from './teardown-schedule.js';
 
 export interface ManualRollbackEvent {
-  mode: 'manual';
   request: unknown;
   deployment: string;
 }

@@ -53,7 +53,7 @@ describe('the runs the permissions are derived from', () => {
       'canary-steps': ['SUCCEEDED', 'teardown done'],
     });
     const callers = new Set(observed.calls.map((c) => c.caller));
-    expect([...callers].sort()).toEqual(['bakeImage', 'checkBake', 'finalize', 'healthGate', 'launchGroup', 'plan', 'rollback', 'swapTargetGroup', 'teardown', 'trigger', 'verifyImage']);
+    expect([...callers].sort()).toEqual(['bakeImage', 'checkBake', 'finalize', 'healthGate', 'launchGroup', 'manualRollback', 'plan', 'rollback', 'swapTargetGroup', 'teardown', 'trigger', 'verifyImage']);
     const creators = new Set(observed.calls.filter((c) => c.operation === 'CreateSchedule').map((c) => c.caller));
     expect([...creators].sort()).toEqual(SCHEDULE_CREATORS);
   });

@@ -28,7 +28,7 @@ export interface Observed {
 }
 
 /** The functions that create teardown schedules (and so pass the scheduler role). */
-export const SCHEDULE_CREATORS = ['finalize', 'rollback', 'teardown'];
+export const SCHEDULE_CREATORS = ['finalize', 'manualRollback', 'teardown'];
 
 export const SCENARIOS = ['happy', 'unhealthy-release', 'bake-failure', 'alarm-during-shift', 'first-deploy', 'canary-steps'] as const;
 

@@ -1,8 +1,7 @@
-/** rollback: a bad manual request or a state missing what the rollback needs → typed error, nothing changed. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+/** rollback: a state missing what the rollback needs → typed error, nothing changed. */
+import { afterEach, beforeEach, describe, it } from 'vitest';
 import { handler } from '../../functions/rollback.js';
 import type { DemoSession } from '../../src/local/demo.js';
-import { sample } from '../pipeline/helpers.js';
 import { expectRefused, fail, openWorld, plannedState, without } from './helpers.js';
 
 let s: DemoSession;
@@ -10,45 +9,6 @@ beforeEach(async () => {
   s = await openWorld();
 });
 afterEach(() => s.dispose());
-
-const manual = (request: unknown, deployment: unknown = 'manual-rollback-1') => ({ mode: 'manual', request, deployment });
-
-describe('manual rollback refuses', () => {
-  it.each([
-    ['no cluster', { action: 'rollback' }, 'cluster'],
-    ['another action', { ...sample('manual-rollback.json'), action: 'undo' }, 'action'],
-    ['an unknown key', { ...sample('manual-rollback.json'), force: true }, 'force'],
-    ['a request that is not an object', 'web-prod', ''],
-  ])('%s → InvalidInput', async (_what, request, field) => {
-    // Act
-    const f = await fail(s, 'rollback', handler, manual(request));
-    // Assess
-    expectRefused(f, 'InvalidInput', field);
-  });
-
-  it('no execution name → InvalidInput(deployment)', async () => {
-    // Act
-    const f = await fail(s, 'rollback', handler, manual(sample('manual-rollback.json'), null));
-    // Assess
-    expectRefused(f, 'InvalidInput', 'deployment');
-  });
-
-  it('an unknown cluster → ClusterNotFound naming it', async () => {
-    // Act
-    const f = await fail(s, 'rollback', handler, manual({ action: 'rollback', cluster: 'api-prod' }));
-    // Assess
-    expectRefused(f, 'ClusterNotFound');
-    expect(f.error.message).toContain('api-prod');
-  });
-
-  it('a cluster never deployed by redblack → RollbackUnavailable', async () => {
-    // Act
-    const f = await fail(s, 'rollback', handler, manual(sample('manual-rollback.json')));
-    // Assess
-    expectRefused(f, 'RollbackUnavailable');
-    expect(f.error.message).toContain('no successful deployment');
-  });
-});
 
 describe('rollback of a failed deployment refuses a state', () => {
   it.each(['swap.arn', 'swap.before', 'next.serverGroup', 'next.targetGroupName', 'config', 'deployment', 'cluster'])('without %s → InvalidInput naming it', async (field) => {

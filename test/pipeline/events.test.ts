@@ -246,7 +246,7 @@ describe('manual-rollback.json', () => {
     // Assess
     expect(rollback.status).toBe('FAILED');
     expect(rollback.error).toBe('DeploymentInProgress');
-    expect(mutations(s, mark, 'rollback')).toEqual([]);
+    expect(mutations(s, mark, 'manualRollback')).toEqual([]);
     const deploy = await s.awaitExecutions(3);
     expect(deploy.status).toBe('SUCCEEDED');
     expect((await snapshot(s)).forward).toEqual({ 'web-prod-v003': 100, 'web-prod-v002': 0 });

@@ -79,7 +79,7 @@ describe('a deploy step killed after its side effects', () => {
     const s = session;
     await s.upload();
     await s.awaitExecutions(1);
-    s.cloud.lambda.killAfterSideEffects({ function: 'rollback' });
+    s.cloud.lambda.killAfterSideEffects({ function: 'manualRollback' });
     // Act
     const done = await awaitExecution(s, await startConsole(s, 'manual-rollback-killed', sample('manual-rollback.json')));
     // Assess
