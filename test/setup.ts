@@ -7,3 +7,8 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 delete process.env.AWS_ENDPOINT_URL;
 
 import '../src/cloud/polyfills.js';
+
+// Property tests explore new inputs on every local run; CI replays a fixed seed (FC_SEED to
+// change it), so a landing never depends on the luck of one run.
+import fc from 'fast-check';
+if (process.env.CI) fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261126) });

@@ -111,7 +111,8 @@ export function bakeUserData(spec: BakeSpec): string {
 export function readBakeUserData(userData: string): { bucket: string; key: string; versionId?: string } | undefined {
   const vars = new Map<string, string>();
   for (const line of Buffer.from(userData, 'base64').toString('utf8').split('\n')) {
-    const m = /^(REDBLACK_ARTIFACT(?:_VERSION)?)=(.*)$/.exec(line);
+    // `s`: a key may hold U+2028 or U+2029, which `.` would not match.
+    const m = /^(REDBLACK_ARTIFACT(?:_VERSION)?)=(.*)$/s.exec(line);
     const value = m ? shellUnquote(m[2] as string) : undefined;
     if (m && value !== undefined) vars.set(m[1] as string, value);
   }

@@ -97,6 +97,15 @@ describe('bakeUserData', () => {
     );
   });
 
+  it('reads back keys with quotes and Unicode line separators (found by the property below)', () => {
+    for (const key of ["releases/web/1.0/\u2028 '", 'releases/web/1.0/\u2029x', "releases/web/1.0/it's a 'tgz'"]) {
+      // Act
+      const back = readBakeUserData(bakeUserData({ bucket: 'art-1', key, installCommand: '/opt/redblack/install.sh' }));
+      // Assess
+      expect(back).toEqual({ bucket: 'art-1', key });
+    }
+  });
+
   it('reads nothing from user data that is not a bake', () => {
     // Assess
     expect(readBakeUserData(Buffer.from('#!/bin/bash\necho hi\n').toString('base64'))).toBeUndefined();

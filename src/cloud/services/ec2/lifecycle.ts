@@ -217,13 +217,43 @@ export function parseBuilder(userData: string | undefined): Builder | undefined 
   if (!userData) return undefined;
   const vars: Record<string, string> = {};
   for (const line of Buffer.from(userData, 'base64').toString('utf8').split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?(REDBLACK_ARTIFACT(?:_VERSION)?)=(?:'([^']*)'|"([^"]*)"|(\S*))\s*$/.exec(line);
-    if (m) vars[m[1] as string] = m[2] ?? m[3] ?? m[4] ?? '';
+    // `s`: a key may hold U+2028 and friends, which `.` would not match.
+    const m = /^\s*(?:export\s+)?(REDBLACK_ARTIFACT(?:_VERSION)?)=(.*?)\s*$/s.exec(line);
+    const value = m ? shellWord(m[2] as string) : undefined;
+    if (m && value !== undefined) vars[m[1] as string] = value;
   }
-  const uri = /^s3:\/\/([^/]+)\/(.+)$/.exec(vars.REDBLACK_ARTIFACT ?? '');
+  const uri = /^s3:\/\/([^/]+)\/(.+)$/s.exec(vars.REDBLACK_ARTIFACT ?? '');
   if (!uri) return undefined;
   const key = uri[2] as string;
   const parts = key.split('/');
   const release = parts[0] === 'releases' && parts.length >= 4 ? parts[2] : undefined;
   return { bucket: uri[1] as string, key, versionId: vars.REDBLACK_ARTIFACT_VERSION || undefined, release };
+}
+
+/** One shell word as bash reads it: '…' runs, "…" runs, \x escapes and bare text, concatenated. */
+function shellWord(word: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < word.length; ) {
+    const c = word[i] as string;
+    if (c === "'") {
+      const end = word.indexOf("'", i + 1);
+      if (end < 0) return undefined;
+      out += word.slice(i + 1, end);
+      i = end + 1;
+    } else if (c === '"') {
+      const end = word.indexOf('"', i + 1);
+      if (end < 0) return undefined;
+      out += word.slice(i + 1, end);
+      i = end + 1;
+    } else if (c === '\\') {
+      out += word[i + 1] ?? '';
+      i += 2;
+    } else if (/\s/.test(c)) {
+      return undefined;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
 }
