@@ -12,6 +12,7 @@ import {
   ModifyListenerCommand,
   ModifyRuleCommand,
   ModifyTargetGroupAttributesCommand,
+  type ProtocolEnum,
   type Tag,
   type TargetGroup,
   type TargetGroupAttribute,
@@ -104,12 +105,12 @@ export async function createTargetGroup(spec: TargetGroupSpec): Promise<TargetGr
   const out = await elb().send(
     new CreateTargetGroupCommand({
       Name: spec.name,
-      Protocol: spec.protocol as never,
+      Protocol: spec.protocol as ProtocolEnum,
       Port: spec.port,
       VpcId: spec.vpcId,
       TargetType: 'instance',
       HealthCheckPath: spec.healthCheckPath,
-      HealthCheckProtocol: spec.healthCheckProtocol as never,
+      HealthCheckProtocol: spec.healthCheckProtocol as ProtocolEnum | undefined,
       HealthCheckPort: spec.healthCheckPort,
       HealthCheckIntervalSeconds: spec.healthCheckIntervalSeconds,
       HealthCheckTimeoutSeconds: spec.healthCheckTimeoutSeconds,

@@ -4,6 +4,7 @@
  * step gets the same builder back instead of a second one.
  */
 import { createHash } from 'node:crypto';
+import type { _InstanceType } from '@aws-sdk/client-ec2';
 import { runInstance } from '../aws/ec2.js';
 import { getParameter } from '../aws/ssm.js';
 import { identityTags, TAG } from '../aws/tags.js';
@@ -32,7 +33,7 @@ export async function bakeImage(state: DeploymentState): Promise<ImageProgress> 
   const instance = await runInstance({
     ClientToken: builderToken(state.deployment),
     ImageId: baseImage,
-    InstanceType: bake.instanceType as never,
+    InstanceType: bake.instanceType as _InstanceType,
     SubnetId: bake.subnetId,
     SecurityGroupIds: bake.securityGroupIds.length > 0 ? bake.securityGroupIds : undefined,
     IamInstanceProfile: profile ? (profile.startsWith('arn:') ? { Arn: profile } : { Name: profile }) : undefined,
