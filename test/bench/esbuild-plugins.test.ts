@@ -13,13 +13,12 @@ import { describe, expect, it } from 'vitest';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const plugins = createRequire(import.meta.url)('../../build/esbuild-plugins.cjs') as esbuild.Plugin[];
 
-async function bundle(withPlugins: boolean): Promise<string> {
+const EC2_ENTRY = "import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2'; export { DescribeInstancesCommand, EC2Client };";
+
+/** `contents` bundled as serverless.yml bundles a function, with or without our plugins. */
+async function bundle(withPlugins: boolean, contents = EC2_ENTRY): Promise<string> {
   const r = await esbuild.build({
-    stdin: {
-      contents: "import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2'; export { DescribeInstancesCommand, EC2Client };",
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
+    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
     bundle: true,
     minify: true,
     format: 'esm',
@@ -77,23 +76,7 @@ describe('lambda-env-credentials esbuild plugin', () => {
   it("replaces the SDK's credential chain with the environment, as Lambda provides it", async () => {
     // Prepare: a client with no explicit credentials, bundled both ways
     const entry = "import { SFNClient } from '@aws-sdk/client-sfn'; export const creds = () => new SFNClient({ region: 'us-east-1' }).config.credentials();";
-    const build = async (withPlugins: boolean) =>
-      (
-        await esbuild.build({
-          stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' },
-          bundle: true,
-          minify: true,
-          format: 'esm',
-          platform: 'node',
-          target: 'node22',
-          mainFields: ['module', 'main'],
-          banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-          write: false,
-          plugins: withPlugins ? plugins : [],
-          logLevel: 'silent',
-        })
-      ).outputFiles?.[0]?.text ?? '';
-    const [plain, lambda] = await Promise.all([build(false), build(true)]);
+    const [plain, lambda] = await Promise.all([bundle(false, entry), bundle(true, entry)]);
     const dir = mkdtempSync(join(tmpdir(), 'lambda-creds-'));
     writeFileSync(join(dir, 'lambda.mjs'), lambda);
     const mod = (await import(pathToFileURL(join(dir, 'lambda.mjs')).href)) as { creds: () => Promise<{ accessKeyId: string; sessionToken?: string }> };
