@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// The product is what ships (src/, functions/); `npm run test:coverage:sim` reports the simulator apart.
+const product = ['src/**/*.ts', 'functions/**/*.ts'];
+const sim = ['sim/**/*.ts'];
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -9,8 +13,9 @@ export default defineConfig({
     pool: 'forks',
     coverage: {
       provider: 'v8',
-      include: ['src/**/*.ts', 'functions/**/*.ts'],
+      include: process.env.COVERAGE_OF === 'sim' ? sim : product,
       reporter: ['text-summary', 'html'],
+      reportsDirectory: process.env.COVERAGE_OF === 'sim' ? 'coverage/sim' : 'coverage/product',
     },
   },
 });

@@ -6,7 +6,7 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'embedded';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 delete process.env.AWS_ENDPOINT_URL;
 
-import '../src/cloud/polyfills.js';
+import '../sim/polyfills.js';
 
 // Property tests explore new inputs on every local run; CI replays a fixed seed (FC_SEED to
 // change it), so a landing never depends on the luck of one run.

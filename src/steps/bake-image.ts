@@ -12,8 +12,8 @@ import { ImageNotFound, InvalidClusterConfig } from '../domain/errors.js';
 import { FIRST_BUILDER_LOOK_SECONDS, pollSeconds } from '../domain/poll.js';
 import { bakeUserData } from '../domain/user-data.js';
 import { optionalSetting } from '../env.js';
-import { PLANNED, requireState } from './require-state.js';
-import type { DeploymentState, ImageProgress } from './state.js';
+import { PLANNED, requireState } from './shared/require-state.js';
+import type { DeploymentState, ImageProgress } from './shared/state.js';
 
 export const builderToken = (deployment: string): string => `redblack-bake-${createHash('sha256').update(deployment).digest('hex').slice(0, 40)}`;
 

@@ -9,8 +9,8 @@ import { BakeFailed, BakeTimedOut } from '../domain/errors.js';
 import { imageName } from '../domain/names.js';
 import { FIRST_BUILDER_LOOK_SECONDS, FIRST_IMAGE_LOOK_SECONDS, learnedSeconds, pollSeconds } from '../domain/poll.js';
 import { parseBakeConsole } from '../domain/user-data.js';
-import { PLANNED, requireState } from './require-state.js';
-import type { DeploymentState, ImageProgress } from './state.js';
+import { PLANNED, requireState } from './shared/require-state.js';
+import type { DeploymentState, ImageProgress } from './shared/state.js';
 
 export async function checkBake(state: DeploymentState): Promise<ImageProgress> {
   requireState(state, PLANNED, { 'image.builderId': 'string' });

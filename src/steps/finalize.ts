@@ -6,10 +6,10 @@
 import { updateGroup } from '../aws/autoscaling.js';
 import { notify } from '../aws/events.js';
 import { endDeployment, getDeployment, releaseLock, setLastSuccess } from '../aws/store.js';
-import { unpin } from './pinning.js';
-import { PLANNED, requireState } from './require-state.js';
-import type { DeploymentState } from './state.js';
-import { scheduleTeardown, teardownTime } from './teardown-schedule.js';
+import { unpin } from './shared/pinning.js';
+import { PLANNED, requireState } from './shared/require-state.js';
+import type { DeploymentState } from './shared/state.js';
+import { scheduleTeardown, teardownTime } from './shared/teardown-schedule.js';
 
 export interface DeploymentResult {
   outcome: 'succeeded';

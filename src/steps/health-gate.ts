@@ -9,8 +9,8 @@ import { alarmsInAlarm } from '../aws/cloudwatch.js';
 import { targetStates } from '../aws/elbv2.js';
 import { AlarmTriggered, HealthGateTimedOut, TrafficGuardViolation } from '../domain/errors.js';
 import { countHealthy, gateVerdict } from '../domain/health.js';
-import { LAUNCHED, PLANNED, requireState } from './require-state.js';
-import type { DeploymentState, GateProgress, Launched } from './state.js';
+import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
+import type { DeploymentState, GateProgress, Launched } from './shared/state.js';
 
 export async function healthGate(state: DeploymentState): Promise<GateProgress> {
   requireState(state, PLANNED, LAUNCHED);

@@ -22,10 +22,10 @@ import { identityTags, TAG } from '../aws/tags.js';
 import { ClusterNotFound, DeploymentInProgress, InvalidClusterConfig, ListenerDrifted } from '../domain/errors.js';
 import { requiredHealthy } from '../domain/health.js';
 import { formatBakeSeconds, pollSeconds } from '../domain/poll.js';
-import { cloneGroupInput, clonePolicies, firstGroupInput } from './clone-group.js';
-import { forwardSignature, sameActions, withForward } from './forward.js';
-import { PLANNED, requireState } from './require-state.js';
-import type { DeploymentState, Launched } from './state.js';
+import { cloneGroupInput, clonePolicies, firstGroupInput } from './shared/clone-group.js';
+import { forwardSignature, sameActions, withForward } from './shared/forward.js';
+import { PLANNED, requireState } from './shared/require-state.js';
+import type { DeploymentState, Launched } from './shared/state.js';
 
 /** Target group attributes worth carrying over (the rest are defaults or load-balancer-wide). */
 const CLONED_ATTRIBUTES = /^(deregistration_delay\.|stickiness\.|load_balancing\.|slow_start\.|target_group_health\.)/;

@@ -11,9 +11,10 @@ import { acquireLock, clearLastSuccess, getDeployment, getLastSuccess, putDeploy
 import { DeploymentInProgress, InvalidInput, ListenerDrifted, RollbackUnavailable, TrafficGuardViolation } from '../domain/errors.js';
 import { countHealthy, requiredHealthy } from '../domain/health.js';
 import { parseManualRollback } from '../domain/input.js';
-import { forwardSignature, sameActions, withForward } from './forward.js';
-import { leaseFor, loadClusterConfig } from './plan.js';
-import { cancelTeardown, scheduleTeardown } from './teardown-schedule.js';
+import { forwardSignature, sameActions, withForward } from './shared/forward.js';
+import { leaseFor } from '../domain/lease.js';
+import { loadClusterConfig } from './shared/cluster-config.js';
+import { cancelTeardown, scheduleTeardown } from './shared/teardown-schedule.js';
 
 export interface ManualRollbackEvent {
   request: unknown;

@@ -7,25 +7,22 @@ import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { clusterGroups, groupTag } from '../aws/autoscaling.js';
 import { forwardTargets, readSwapPoint, type SwapPoint } from '../aws/elbv2.js';
 import { artifactExists } from '../aws/s3.js';
-import { getParameter } from '../aws/ssm.js';
 import { acquireLock, putDeployment, releaseLock } from '../aws/store.js';
 import { TAG } from '../aws/tags.js';
-import { type ClusterConfig, parseClusterConfig } from '../domain/config.js';
+import type { ClusterConfig } from '../domain/config.js';
 import { ClusterNotFound, DeploymentInProgress, InvalidClusterConfig, InvalidInput, ListenerDrifted } from '../domain/errors.js';
 import { parseDeployInput } from '../domain/input.js';
 import { parseBakeSeconds } from '../domain/poll.js';
 import { belongsToCluster, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../domain/names.js';
-import { setting } from '../env.js';
-import type { DeploymentState, LiveGroup } from './state.js';
-import { checkOwnImage } from './verify-image.js';
+import type { DeploymentState, LiveGroup } from './shared/state.js';
+import { loadClusterConfig } from './shared/cluster-config.js';
+import { checkOwnImage } from './shared/own-image.js';
+import { leaseFor } from '../domain/lease.js';
 
 export interface PlanEvent {
   input: unknown;
   deployment: string;
 }
-
-/** Extra time the lock is held beyond the longest legal run, so a slow step never loses it. */
-const LEASE_MARGIN_SECONDS = 30 * 60;
 
 export async function plan(event: PlanEvent): Promise<DeploymentState> {
   const input = parseDeployInput(event.input);
@@ -89,13 +86,6 @@ export async function plan(event: PlanEvent): Promise<DeploymentState> {
   };
 }
 
-export async function loadClusterConfig(cluster: string): Promise<ClusterConfig> {
-  const raw = await getParameter(`${setting('configPath')}/${cluster}`);
-  if (raw === undefined) throw new ClusterNotFound(cluster);
-  // The raw text: parsed once, so a JSON string (a double-encoded document) is no object, not a config.
-  return parseClusterConfig(raw, cluster);
-}
-
 async function readPoint(cluster: string, config: ClusterConfig): Promise<SwapPoint> {
   const arn = (config.listenerArn ?? config.ruleArn) as string;
   try {
@@ -138,12 +128,4 @@ function newestSequence(groups: AutoScalingGroup[]): number | undefined {
   let newest: AutoScalingGroup | undefined;
   for (const g of groups) if (!newest || (g.CreatedTime?.getTime() ?? 0) > (newest.CreatedTime?.getTime() ?? 0)) newest = g;
   return newest ? parseServerGroup(newest.AutoScalingGroupName ?? '')?.sequence : undefined;
-}
-
-/** The longest a deployment may legally run, plus a margin: an execution that dies frees the lock after this. */
-export function leaseFor(config: ClusterConfig): number {
-  const bake = (config.bake?.timeoutMinutes ?? 0) * 60;
-  const gate = config.healthGate.timeoutMinutes * 60;
-  const traffic = config.traffic.waitSeconds * Math.max(0, config.traffic.steps.length - 1);
-  return bake + gate + traffic + LEASE_MARGIN_SECONDS;
 }

@@ -13,10 +13,10 @@ import { endDeployment, getDeployment, releaseLock } from '../aws/store.js';
 import { TAG } from '../aws/tags.js';
 import { TrafficGuardViolation } from '../domain/errors.js';
 import { countHealthy, requiredHealthy } from '../domain/health.js';
-import { unpin } from './pinning.js';
-import { sameActions } from './forward.js';
-import { PLANNED, requireState } from './require-state.js';
-import type { DeploymentState } from './state.js';
+import { unpin } from './shared/pinning.js';
+import { sameActions } from './shared/forward.js';
+import { PLANNED, requireState } from './shared/require-state.js';
+import type { DeploymentState } from './shared/state.js';
 
 export interface RollbackResult {
   /** `committed`: Finalize had recorded the success before it failed; the deployment stands. */

@@ -13,9 +13,9 @@ import { AlarmTriggered, ListenerDrifted, TrafficGuardViolation } from '../domai
 import { countHealthy, requiredHealthy } from '../domain/health.js';
 import { watchSeconds } from '../domain/poll.js';
 import { forwardWeights } from '../domain/traffic.js';
-import { forwardSignature, sameActions, withForward, type WeightedTarget } from './forward.js';
-import { LAUNCHED, PLANNED, requireState } from './require-state.js';
-import type { DeploymentState, Launched, TrafficProgress } from './state.js';
+import { forwardSignature, sameActions, withForward, type WeightedTarget } from './shared/forward.js';
+import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
+import type { DeploymentState, Launched, TrafficProgress } from './shared/state.js';
 
 export async function swapTargetGroup(state: DeploymentState): Promise<TrafficProgress> {
   requireState(state, PLANNED, LAUNCHED);

@@ -18,9 +18,9 @@ import { countHealthy } from '../domain/health.js';
 import { belongsToCluster, parseServerGroup, targetGroupName } from '../domain/names.js';
 import { assertCanTearDown, type GroupState, selectForSweep } from '../domain/teardown.js';
 import { setting } from '../env.js';
-import { withForward } from './forward.js';
-import { loadClusterConfig } from './plan.js';
-import { cancelTeardown, scheduleTeardown } from './teardown-schedule.js';
+import { withForward } from './shared/forward.js';
+import { loadClusterConfig } from './shared/cluster-config.js';
+import { cancelTeardown, scheduleTeardown } from './shared/teardown-schedule.js';
 
 /** A teardown that finds the cluster locked by a deployment tries again this much later. */
 export const DEFER_MINUTES = 15;

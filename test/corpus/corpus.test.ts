@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client } from '../../src/aws/clients.js';
 import { identityTags } from '../../src/aws/tags.js';
 import type { TriggerReport } from '../../src/steps/trigger.js';
-import { DemoSession } from '../../src/local/demo.js';
-import { seedDemoWorld } from '../../src/local/demo-world.js';
+import { DemoSession } from '../../local/demo.js';
+import { seedDemoWorld } from '../../local/demo-world.js';
 import type { Case, Expect } from './generate.js';
 
 const load = (name: string): Case[] => JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8')) as Case[];

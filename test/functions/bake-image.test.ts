@@ -1,8 +1,8 @@
 /** bakeImage: a state it cannot bake from → typed error before any builder is launched. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/bake-image.js';
-import type { DemoSession } from '../../src/local/demo.js';
-import type { DeploymentState } from '../../src/steps/state.js';
+import type { DemoSession } from '../../local/demo.js';
+import type { DeploymentState } from '../../src/steps/shared/state.js';
 import { expectRefused, fail, openWorld, plannedState, without } from './helpers.js';
 
 let s: DemoSession;

@@ -1,7 +1,7 @@
 /** checkBake: a state without the builder to check → typed error, nothing terminated or imaged. */
 import { afterEach, beforeEach, describe, it } from 'vitest';
 import { handler } from '../../functions/check-bake.js';
-import type { DemoSession } from '../../src/local/demo.js';
+import type { DemoSession } from '../../local/demo.js';
 import { expectRefused, fail, openWorld, plannedState, without } from './helpers.js';
 
 let s: DemoSession;

@@ -1,7 +1,7 @@
 /** finalize: a state without what it records and schedules → typed error, no schedule, lock kept. */
 import { afterEach, beforeEach, describe, it } from 'vitest';
 import { handler } from '../../functions/finalize.js';
-import type { DemoSession } from '../../src/local/demo.js';
+import type { DemoSession } from '../../local/demo.js';
 import { expectRefused, fail, openWorld, plannedState, withLaunched, without } from './helpers.js';
 
 let s: DemoSession;

@@ -1,7 +1,7 @@
 /** healthGate: a state without what LaunchGroup added → typed error (the gate only reads, and must not guess). */
 import { afterEach, beforeEach, describe, it } from 'vitest';
 import { handler } from '../../functions/health-gate.js';
-import type { DemoSession } from '../../src/local/demo.js';
+import type { DemoSession } from '../../local/demo.js';
 import { expectRefused, fail, openWorld, plannedState, withLaunched, without } from './helpers.js';
 
 let s: DemoSession;

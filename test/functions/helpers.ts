@@ -5,10 +5,10 @@
  */
 import type { Context } from 'aws-lambda';
 import { expect } from 'vitest';
-import { runAsCaller } from '../../src/cloud/caller.js';
-import { DemoSession } from '../../src/local/demo.js';
+import { runAsCaller } from '../../sim/caller.js';
+import { DemoSession } from '../../local/demo.js';
 import { plan } from '../../src/steps/plan.js';
-import type { DeploymentState } from '../../src/steps/state.js';
+import type { DeploymentState } from '../../src/steps/shared/state.js';
 import { registerImage } from '../pipeline/helpers.js';
 
 export type Handler = (event: any, context: Context) => Promise<unknown>;

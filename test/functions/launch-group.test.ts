@@ -1,8 +1,8 @@
 /** launchGroup: a state without its image or its plan → typed error before any group, target group or version. */
 import { afterEach, beforeEach, describe, it } from 'vitest';
 import { handler } from '../../functions/launch-group.js';
-import type { DemoSession } from '../../src/local/demo.js';
-import type { DeploymentState } from '../../src/steps/state.js';
+import type { DemoSession } from '../../local/demo.js';
+import type { DeploymentState } from '../../src/steps/shared/state.js';
 import { expectRefused, fail, openWorld, plannedState, without } from './helpers.js';
 
 let s: DemoSession;

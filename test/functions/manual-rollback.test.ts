@@ -1,7 +1,7 @@
 /** manualRollback: a bad request, an unknown cluster or nothing to roll back → typed error, nothing changed. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/manual-rollback.js';
-import type { DemoSession } from '../../src/local/demo.js';
+import type { DemoSession } from '../../local/demo.js';
 import { sample } from '../pipeline/helpers.js';
 import { expectRefused, fail, openWorld } from './helpers.js';
 

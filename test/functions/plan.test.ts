@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/plan.js';
 import { client } from '../../src/aws/clients.js';
 import { acquireLock } from '../../src/aws/store.js';
-import { putClusterConfig } from '../../src/local/demo-world.js';
-import type { DemoSession } from '../../src/local/demo.js';
+import { putClusterConfig } from '../../local/demo-world.js';
+import type { DemoSession } from '../../local/demo.js';
 import { quietUpload } from '../pipeline/helpers.js';
 import { expectRefused, fail, lambdaContext, openWorld } from './helpers.js';
 

@@ -1,7 +1,7 @@
 /** rollback: a state missing what the rollback needs → typed error, nothing changed. */
 import { afterEach, beforeEach, describe, it } from 'vitest';
 import { handler } from '../../functions/rollback.js';
-import type { DemoSession } from '../../src/local/demo.js';
+import type { DemoSession } from '../../local/demo.js';
 import { expectRefused, fail, openWorld, plannedState, without } from './helpers.js';
 
 let s: DemoSession;

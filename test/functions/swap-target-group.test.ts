@@ -3,7 +3,7 @@ import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/swap-target-group.js';
 import { client } from '../../src/aws/clients.js';
-import type { DemoSession } from '../../src/local/demo.js';
+import type { DemoSession } from '../../local/demo.js';
 import { expectRefused, fail, openWorld, plannedState, withLaunched, without } from './helpers.js';
 
 let s: DemoSession;

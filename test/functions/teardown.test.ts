@@ -1,8 +1,8 @@
 /** teardown: a bad schedule payload or a group that must stay → typed error, nothing changed. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/teardown.js';
-import { putClusterConfig } from '../../src/local/demo-world.js';
-import type { DemoSession } from '../../src/local/demo.js';
+import { putClusterConfig } from '../../local/demo-world.js';
+import type { DemoSession } from '../../local/demo.js';
 import { expectRefused, fail, lambdaContext, openWorld } from './helpers.js';
 
 let s: DemoSession;

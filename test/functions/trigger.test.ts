@@ -1,7 +1,7 @@
 /** trigger: a malformed event is a wiring bug (InvalidInput naming the field); an unrelated upload is ignored. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/trigger.js';
-import type { DemoSession } from '../../src/local/demo.js';
+import type { DemoSession } from '../../local/demo.js';
 import type { TriggerReport } from '../../src/steps/trigger.js';
 import { sample } from '../pipeline/helpers.js';
 import { expectRefused, fail, lambdaContext, openWorld } from './helpers.js';

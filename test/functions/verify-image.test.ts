@@ -1,7 +1,7 @@
 /** verifyImage: no image id in the state, or an image this account does not have → typed error, nothing changed. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/verify-image.js';
-import type { DemoSession } from '../../src/local/demo.js';
+import type { DemoSession } from '../../local/demo.js';
 import { expectRefused, fail, openWorld, plannedState, without } from './helpers.js';
 
 let s: DemoSession;

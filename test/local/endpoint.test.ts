@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { configureClients } from '../../src/aws/clients.js';
-import { runOnEndpoint } from '../../src/local/endpoint.js';
+import { runOnEndpoint } from '../../local/endpoint.js';
 
 afterEach(() => configureClients({}));
 

@@ -9,10 +9,10 @@ import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { client } from '../../src/aws/clients.js';
 import { getDeployment } from '../../src/aws/store.js';
-import type { ExecutionSummary } from '../../src/cloud/services/sfn/execution.js';
-import { DemoSession } from '../../src/local/demo.js';
-import { seedDemoWorld } from '../../src/local/demo-world.js';
-import { snapshotCluster } from '../../src/local/inspect.js';
+import type { ExecutionSummary } from '../../sim/services/sfn/execution.js';
+import { DemoSession } from '../../local/demo.js';
+import { seedDemoWorld } from '../../local/demo-world.js';
+import { snapshotCluster } from '../../local/inspect.js';
 
 let session: DemoSession | undefined;
 afterEach(() => {

@@ -4,8 +4,8 @@
  * and the manual rollback, the teardown function for schedules and the daily sweep.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DemoSession } from '../../src/local/demo.js';
-import { snapshotCluster } from '../../src/local/inspect.js';
+import { DemoSession } from '../../local/demo.js';
+import { snapshotCluster } from '../../local/inspect.js';
 import type { TriggerReport } from '../../src/steps/trigger.js';
 import { awaitExecution, deployRelease, mutations, quietUpload, registerImage, sample, startConsole } from './helpers.js';
 

@@ -9,8 +9,8 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { client } from '../../src/aws/clients.js';
 import { identityTags } from '../../src/aws/tags.js';
-import type { ExecutionSummary } from '../../src/cloud/services/sfn/execution.js';
-import type { DemoSession } from '../../src/local/demo.js';
+import type { ExecutionSummary } from '../../sim/services/sfn/execution.js';
+import type { DemoSession } from '../../local/demo.js';
 
 /** A sample of `events/`, parsed afresh (tests patch their copy). */
 export function sample<T = any>(file: string): T {

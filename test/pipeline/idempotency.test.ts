@@ -7,9 +7,9 @@
  * target group, builder, image, schedule or launch template version, and no invariant broken.
  */
 import { describe, expect, it } from 'vitest';
-import type { FUNCTION_KEYS } from '../../src/faults/catalogue.js';
-import { runScenario } from '../../src/faults/runner.js';
-import type { Scenario, WorldShape } from '../../src/faults/scenario.js';
+import type { FUNCTION_KEYS } from '../../tools/faults/catalogue.js';
+import { runScenario } from '../../tools/faults/runner.js';
+import type { Scenario, WorldShape } from '../../tools/faults/scenario.js';
 
 const WORLD: WorldShape = {
   instances: 3,

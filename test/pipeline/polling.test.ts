@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeGroup } from '../../src/aws/autoscaling.js';
-import { currentCaller } from '../../src/cloud/caller.js';
-import { DemoSession } from '../../src/local/demo.js';
+import { currentCaller } from '../../sim/caller.js';
+import { DemoSession } from '../../local/demo.js';
 
 let session: DemoSession | undefined;
 afterEach(() => {

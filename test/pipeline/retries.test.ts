@@ -6,8 +6,8 @@ import { DescribeImagesCommand, DescribeInstancesCommand, DescribeLaunchTemplate
 import { afterEach, describe, expect, it } from 'vitest';
 import { client } from '../../src/aws/clients.js';
 import { TAG } from '../../src/aws/tags.js';
-import { DemoSession } from '../../src/local/demo.js';
-import { snapshotCluster } from '../../src/local/inspect.js';
+import { DemoSession } from '../../local/demo.js';
+import { snapshotCluster } from '../../local/inspect.js';
 import { awaitExecution, sample, startConsole } from './helpers.js';
 
 let session: DemoSession | undefined;

@@ -4,9 +4,9 @@
  * and retried (invariant 6: no duplicates, same end state).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DemoSession } from '../../src/local/demo.js';
-import { putClusterConfig } from '../../src/local/demo-world.js';
-import { snapshotCluster } from '../../src/local/inspect.js';
+import { DemoSession } from '../../local/demo.js';
+import { putClusterConfig } from '../../local/demo-world.js';
+import { snapshotCluster } from '../../local/inspect.js';
 import { awaitExecution, deployRelease, sample, startConsole } from './helpers.js';
 
 let session: DemoSession | undefined;

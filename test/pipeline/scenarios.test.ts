@@ -3,8 +3,8 @@
  * scenario, asserting the end state an operator would check and the invariants of DESIGN.md.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DemoSession } from '../../src/local/demo.js';
-import { snapshotCluster } from '../../src/local/inspect.js';
+import { DemoSession } from '../../local/demo.js';
+import { snapshotCluster } from '../../local/inspect.js';
 
 let session: DemoSession | undefined;
 afterEach(() => {

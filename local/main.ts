@@ -1,0 +1,113 @@
+/**
+ * npm start [-- --scenario <name>] [--json] [--seed <n>] [--endpoint <url>]
+ *
+ * Runs the demo world on the embedded cloud: uploads releases/web-prod/1.1.0/web-1.1.0.tgz,
+ * shows the deployment live, then fast-forwards to the old group's teardown.
+ */
+import { parseArgs } from 'node:util';
+import '../sim/polyfills.js';
+import type { DemoResult, Progress } from './demo.js';
+import { SCENARIO_NAMES, SCENARIOS } from './scenarios.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+function usage(code: number): never {
+  const lines = [
+    'usage: npm start -- [--scenario <name>] [--json] [--seed <n>] [--endpoint <url>] [--verbose]',
+    '',
+    'scenarios:',
+    ...SCENARIO_NAMES.map((n) => `  ${n.padEnd(20)} ${SCENARIOS[n]?.summary}`),
+  ];
+  (code === 0 ? process.stdout : process.stderr).write(`${lines.join('\n')}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        scenario: { type: 'string', default: 'happy' },
+        json: { type: 'boolean', default: false },
+        seed: { type: 'string', default: '1' },
+        endpoint: { type: 'string' },
+        verbose: { type: 'boolean', short: 'v', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    usage(2);
+  }
+  if (args.help) usage(0);
+  // The functions' own JSON logs only with --verbose: the demo shows its own progress lines.
+  // Set before the functions load: their logger reads it once.
+  process.env.POWERTOOLS_LOG_LEVEL = args.verbose ? 'INFO' : 'SILENT';
+  const { runDemo } = await import('./demo.js');
+  const scenario = args.scenario as string;
+  if (!SCENARIOS[scenario]) {
+    process.stderr.write(`unknown scenario "${scenario}"\n`);
+    usage(2);
+  }
+  const seed = Number(args.seed);
+  if (!Number.isInteger(seed) || seed < 0) {
+    process.stderr.write(`--seed must be a non-negative integer (got ${args.seed})\n`);
+    process.exit(2);
+  }
+  if (args.endpoint) {
+    const { runOnEndpoint } = await import('./endpoint.js');
+    const result = await runOnEndpoint({ endpoint: args.endpoint, json: !!args.json });
+    if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(result.outcome === 'succeeded' ? 0 : 1);
+  }
+
+  const live = !args.json;
+  const tty = live && process.stdout.isTTY;
+  let drawn = 0;
+  let last = '';
+  const show = (p: Progress) => {
+    const total = p.groups.reduce((n, g) => n + g.weight, 0) || 1;
+    const groups = p.groups.map((g) => `${g.serverGroup} ${String(Math.round((g.weight * 100) / total)).padStart(3)}% (${g.healthy} healthy)`).join('  ');
+    const state = `${p.step.padEnd(16)} ${groups}`;
+    // A log (not a terminal) gets a line only when something changed.
+    if (!tty && state === last) return;
+    last = state;
+    const line = `[${clock(p.simulatedSeconds)}] ${state}`;
+    if (tty) {
+      if (drawn > 0) process.stdout.write('\x1b[1A\x1b[2K');
+      process.stdout.write(`${line}\n`);
+      drawn++;
+    } else process.stdout.write(`${line}\n`);
+  };
+  if (live) process.stdout.write(`redblack demo — scenario ${scenario}: ${SCENARIOS[scenario]?.summary}\n`);
+  const wall = Date.now();
+  const result = await runDemo({ scenario, seed, ...(live ? { onProgress: show } : {}) });
+  if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else summary(result, Date.now() - wall);
+  process.exit(result.outcome === SCENARIOS[scenario]?.expect ? 0 : 1);
+}
+
+function summary(r: DemoResult, wallMs: number): void {
+  const out = [
+    '',
+    `outcome        ${r.outcome}${r.error ? ` (${r.error})` : ''}`,
+    `deployment     ${r.deployment}  ${r.cluster} ${r.release}: ${r.from ?? '(none)'} → ${r.to ?? '(none)'}`,
+    `traffic        ${Object.entries(r.traffic).map(([g, w]) => `${g} ${w}`).join(', ')}`,
+    ...(r.cause ? [`cause          ${r.cause.slice(0, 200)}`] : []),
+    `teardown       ${r.teardown ? `${r.teardown.serverGroup} at ${r.teardown.at}: ${r.teardown.done ? 'done' : 'pending'}` : '(none)'}`,
+    `deploy time    ${clock(r.deploySeconds)} simulated (${clock(r.simulatedSeconds)} with teardown), ${wallMs} ms wall`,
+    `cost drivers   ${r.stateTransitions} state transitions, ${r.lambdaInvocations} Lambda invocations, ${r.apiCalls} AWS API calls`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+const clock = (s: number): string => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+
+main().catch((err: unknown) => {
+  // One line for the user; the stack only when asked for.
+  const e = err as Error & { code?: string };
+  const detail = process.argv.includes('--verbose') ? (e.stack ?? String(err)) : `${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}`;
+  process.stderr.write(`redblack: ${detail}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+/**
+ * The schema-keys build plugin: the SDK's shape module becomes tree-shakeable, and the bundle
+ * still serializes a request exactly as before (same shapes, literal keys instead of computed).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const plugins = createRequire(import.meta.url)('../../../tools/build/esbuild-plugins.cjs') as esbuild.Plugin[];
+
+const EC2_ENTRY = "import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2'; export { DescribeInstancesCommand, EC2Client };";
+
+/** `contents` bundled as serverless.yml bundles a function, with or without our plugins. */
+async function bundle(withPlugins: boolean, contents = EC2_ENTRY): Promise<string> {
+  const r = await esbuild.build({
+    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    write: false,
+    plugins: withPlugins ? plugins : [],
+    logLevel: 'silent',
+  });
+  return r.outputFiles?.[0]?.text ?? '';
+}
+
+describe('sdk-schema-keys esbuild plugin', () => {
+  it('drops the EC2 shapes a bundle does not use', async () => {
+    // Act
+    const [plain, shaken] = await Promise.all([bundle(false), bundle(true)]);
+    // Assess: the whole EC2 model is ~550 KB of the plain bundle
+    expect(plain.length - shaken.length).toBeGreaterThan(400_000);
+    expect(shaken).toContain('DescribeInstances');
+    expect(shaken).not.toContain('AcceptTransitGatewayPeeringAttachment');
+  }, 60_000);
+
+  it('serializes a request byte for byte as the unshaken bundle does', async () => {
+    // Prepare: both bundles as modules, each client answering in process and keeping the request body
+    const dir = mkdtempSync(join(tmpdir(), 'schema-keys-'));
+    const load = async (name: string, code: string) => {
+      writeFileSync(join(dir, name), code);
+      return (await import(pathToFileURL(join(dir, name)).href)) as typeof import('@aws-sdk/client-ec2');
+    };
+    const [plain, shaken] = await Promise.all([bundle(false).then((c) => load('plain.mjs', c)), bundle(true).then((c) => load('shaken.mjs', c))]);
+    const body = async (sdk: typeof import('@aws-sdk/client-ec2')) => {
+      const c = new sdk.EC2Client({ region: 'us-east-1', credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' } });
+      let sent = '';
+      c.middlewareStack.add(
+        () => async (args: any) => {
+          sent = String(args.request.body);
+          return { response: { statusCode: 200, headers: {} }, output: { $metadata: {} } };
+        },
+        { step: 'finalizeRequest', name: 'capture' },
+      );
+      await c.send(new sdk.DescribeInstancesCommand({ Filters: [{ Name: 'tag:redblack:role', Values: ['builder'] }], MaxResults: 1000 }));
+      return sent;
+    };
+    // Act
+    const [a, b] = [await body(plain), await body(shaken)];
+    // Assess
+    expect(b).toBe(a);
+    expect(b).toContain('Filter.1.Name=tag%3Aredblack%3Arole');
+  }, 60_000);
+});
+
+describe('lambda-env-credentials esbuild plugin', () => {
+  it("replaces the SDK's credential chain with the environment, as Lambda provides it", async () => {
+    // Prepare: a client with no explicit credentials, bundled both ways
+    const entry = "import { SFNClient } from '@aws-sdk/client-sfn'; export const creds = () => new SFNClient({ region: 'us-east-1' }).config.credentials();";
+    const [plain, lambda] = await Promise.all([bundle(false, entry), bundle(true, entry)]);
+    const dir = mkdtempSync(join(tmpdir(), 'lambda-creds-'));
+    writeFileSync(join(dir, 'lambda.mjs'), lambda);
+    const mod = (await import(pathToFileURL(join(dir, 'lambda.mjs')).href)) as { creds: () => Promise<{ accessKeyId: string; sessionToken?: string }> };
+    const keys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+    const saved = keys.map((k) => process.env[k]);
+    process.env.AWS_ACCESS_KEY_ID = 'ASIALAMBDAROLE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+    process.env.AWS_SESSION_TOKEN = 'session';
+    try {
+      // Act
+      const creds = await mod.creds();
+      // Assess: the role's credentials from the environment, and the chain's other links gone
+      expect(creds).toMatchObject({ accessKeyId: 'ASIALAMBDAROLE', sessionToken: 'session' });
+      expect(plain).toContain('sso-oidc');
+      expect(lambda).not.toContain('sso-oidc');
+      expect(plain.length - lambda.length).toBeGreaterThan(30_000);
+    } finally {
+      keys.forEach((k, i) => {
+        if (saved[i] === undefined) delete process.env[k];
+        else process.env[k] = saved[i];
+      });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,76 @@
+/**
+ * Bugs the fault runner found, each kept as the minimal scenario it shrank to (found with
+ * `npm run faults -- --runs 1 --seed <seed>`), replayed through the same runner: the invariants
+ * are checked throughout and at the end, exactly as in a batch.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Fault } from '../../../tools/faults/catalogue.js';
+import { runScenario } from '../../../tools/faults/runner.js';
+import type { Scenario, WorldShape } from '../../../tools/faults/scenario.js';
+
+const WORLD: WorldShape = {
+  instances: 4,
+  steps: [100],
+  stepWaitSeconds: 0,
+  firstDeploy: false,
+  prebaked: true,
+  entry: 'console',
+  alarms: false,
+  minHealthyPercent: 100,
+  healthGateMinutes: 5,
+  retainMinutes: 0,
+  scaleDownOld: false,
+};
+
+interface Regression {
+  name: string;
+  /** The batch seed that found it. */
+  seed: number;
+  world: Partial<WorldShape>;
+  faults: Fault[];
+  outcome: 'succeeded' | 'rolledBack' | 'failedClean';
+}
+
+const REGRESSIONS: Regression[] = [
+  {
+    name: 'Plan fails after taking the lock (recording the deployment is denied): PlanFailed released the lock',
+    seed: 196,
+    world: { instances: 2 },
+    faults: [{ kind: 'aws-error', service: 'dynamodb', operation: 'PutItem', error: 'denied', phase: 'before', times: 1, skip: 1 }],
+    outcome: 'failedClean',
+  },
+  {
+    name: 'an alarm rolls back a 50% step while the live group has just lost all its instances: traffic waits for it to recover',
+    seed: 2631,
+    world: { steps: [50, 100], stepWaitSeconds: 300, alarms: true },
+    faults: [
+      { kind: 'lose-instances', group: 'old', count: 4, via: 'api', at: { change: 1, delaySeconds: 280 } },
+      { kind: 'alarm', at: { change: 1, delaySeconds: 290 } },
+    ],
+    outcome: 'rolledBack',
+  },
+  {
+    name: 'Finalize dies after its side effects and its retry is denied: the rollback no longer undoes a committed deployment whose old group teardown already removed',
+    seed: 5564,
+    world: { instances: 1, scaleDownOld: true, retainMinutes: 10 },
+    faults: [
+      { kind: 'kill', function: 'finalize', skip: 0 },
+      { kind: 'aws-error', service: 'dynamodb', operation: 'UpdateItem', error: 'denied', phase: 'before', times: 1, skip: 1 },
+      { kind: 'teardown-early', delaySeconds: 20 },
+    ],
+    outcome: 'succeeded',
+  },
+];
+
+describe('fault runner regressions', () => {
+  it.each(REGRESSIONS)('seed $seed: $name', async (r) => {
+    // Prepare
+    const scenario: Scenario = { cloudSeed: r.seed, world: { ...WORLD, ...r.world }, faults: r.faults };
+    // Act
+    const result = await runScenario(scenario);
+    // Assess
+    expect(result.violations).toEqual([]);
+    expect(result.outcome).toBe(r.outcome);
+    expect(result.faultsInjected).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The Lambda bundles: each function of serverless.yml built with esbuild and the settings of its
+ * `custom.esbuild` block, its size, what dominates it, and its module-init time — the median of
+ * five fresh `node` processes importing it (a cold start's init phase, minus the runtime's own).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { round } from './common.js';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const SERVERLESS = join(ROOT, 'serverless.yml');
+
+export interface FunctionDef {
+  name: string;
+  entry: string;
+  memoryMb: number;
+}
+
+/** Functions, handlers and memory sizes, read from serverless.yml (no YAML dependency: its shape is fixed). */
+export function functionsOf(yml = readFileSync(SERVERLESS, 'utf8')): FunctionDef[] {
+  const provider = Number(/^provider:[\s\S]*?^ {2}memorySize: (\d+)/m.exec(yml)?.[1] ?? 1024);
+  const block = yml.slice(yml.search(/^functions:/m));
+  const out: FunctionDef[] = [];
+  const re = /^ {2}(\w+):\n((?: {4}.*\n|\n)*)/gm;
+  for (const m of block.matchAll(re)) {
+    const body = m[2] as string;
+    const handler = /^ {4}handler: (\S+)\.handler/m.exec(body)?.[1];
+    if (!handler) continue;
+    const memory = Number(/^ {4}memorySize: (\d+)/m.exec(body)?.[1] ?? provider);
+    out.push({ name: m[1] as string, entry: join(ROOT, `${handler}.ts`), memoryMb: memory });
+  }
+  return out;
+}
+
+/** serverless.yml's `custom.esbuild`, as esbuild options (checked against the file, not guessed). */
+function configuredOptions(yml: string): esbuild.BuildOptions & { plugins: esbuild.Plugin[] } {
+  const block = /^ {2}esbuild:\n((?: {4}.*\n)+)/m.exec(yml)?.[1] ?? '';
+  const want = (re: RegExp, what: string) => {
+    if (!re.test(block)) throw new Error(`serverless.yml custom.esbuild changed (${what}): update tools/bench/lib/bundles.ts`);
+  };
+  want(/minify: true/, 'minify');
+  want(/format: esm/, 'format');
+  want(/target: node22/, 'target');
+  want(/mainFields: \['module', 'main'\]/, 'mainFields');
+  const banner = /js: "(.*)"/.exec(block)?.[1] ?? '';
+  const pluginsFile = /^ {4}plugins: (\S+)/m.exec(block)?.[1];
+  return {
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    banner: { js: banner },
+    plugins: pluginsFile ? loadPlugins(join(ROOT, pluginsFile)) : [],
+  };
+}
+
+const loadPlugins = (file: string): esbuild.Plugin[] => createRequire(import.meta.url)(file) as esbuild.Plugin[];
+
+export interface BundleMeasure {
+  name: string;
+  bytes: number;
+  /** Median of the fresh processes; `initMinMs` the fastest (least disturbed by other load). */
+  initMs: number;
+  initMinMs: number;
+  /** heapUsed and RSS right after the import, fresh process (MB). */
+  initHeapMb: number;
+  initRssMb: number;
+  /** The biggest contributors, by package. */
+  dominatedBy: { what: string; bytes: number }[];
+  memoryMb: number;
+}
+
+export interface BundleReport {
+  /** As serverless.yml builds them today. */
+  configured: BundleMeasure[];
+  /** With build/esbuild-plugins.cjs (SDK schema keys inlined), when serverless.yml does not use it yet. */
+  withSchemaKeys: BundleMeasure[] | null;
+}
+
+export async function measureBundles(options: { runs?: number } = {}): Promise<BundleReport> {
+  const yml = readFileSync(SERVERLESS, 'utf8');
+  const fns = functionsOf(yml);
+  const base = configuredOptions(yml);
+  const configured = await buildAll(fns, base, 'configured', options.runs ?? 5);
+  const ours = join(ROOT, 'tools/build/esbuild-plugins.cjs');
+  const usesOurs = /plugins: \S*esbuild-plugins\.cjs/.test(yml);
+  const withSchemaKeys = usesOurs ? null : await buildAll(fns, { ...base, plugins: [...base.plugins, ...loadPlugins(ours)] }, 'schema-keys', options.runs ?? 5);
+  return { configured, withSchemaKeys };
+}
+
+async function buildAll(fns: FunctionDef[], options: esbuild.BuildOptions, variant: string, runs: number): Promise<BundleMeasure[]> {
+  const dir = join(tmpdir(), 'redblack-bench-bundles', variant);
+  mkdirSync(dir, { recursive: true });
+  const out: BundleMeasure[] = [];
+  for (const fn of fns) {
+    const file = join(dir, `${fn.name}.mjs`);
+    const result = await esbuild.build({ ...options, entryPoints: [fn.entry], outfile: file, write: false, metafile: true, logLevel: 'silent' });
+    const code = result.outputFiles?.[0]?.contents ?? new Uint8Array();
+    writeFileSync(file, code);
+    const meta = Object.values(result.metafile?.outputs ?? {})[0];
+    const byPackage = new Map<string, number>();
+    for (const [path, v] of Object.entries(meta?.inputs ?? {})) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? (path.startsWith('src/') || path.startsWith('functions/') ? 'redblack (src, functions)' : path);
+      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + v.bytesInOutput);
+    }
+    const dominatedBy = [...byPackage.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([what, bytes]) => ({ what, bytes }));
+    const init = initTimes(file, runs);
+    out.push({ name: fn.name, bytes: code.byteLength, ...init, dominatedBy, memoryMb: fn.memoryMb });
+  }
+  return out;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+/** Imports the bundle in `runs` fresh processes: module init time, heap and RSS after it. */
+function initTimes(file: string, runs: number): { initMs: number; initMinMs: number; initHeapMb: number; initRssMb: number } {
+  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});const ms=performance.now()-t;const m=process.memoryUsage();process.stdout.write(JSON.stringify({ms,heap:m.heapUsed,rss:m.rss}));`;
+  const samples: { ms: number; heap: number; rss: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'bench', POWERTOOLS_LOG_LEVEL: 'SILENT', NODE_OPTIONS: '' },
+      encoding: 'utf8',
+    });
+    samples.push(JSON.parse(stdout) as { ms: number; heap: number; rss: number });
+  }
+  const MB = 1024 * 1024;
+  return {
+    initMs: round(median(samples.map((s) => s.ms)), 1),
+    initMinMs: round(Math.min(...samples.map((s) => s.ms)), 1),
+    initHeapMb: round(median(samples.map((s) => s.heap)) / MB, 1),
+    initRssMb: round(median(samples.map((s) => s.rss)) / MB, 1),
+  };
+}

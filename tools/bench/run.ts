@@ -1,0 +1,186 @@
+/**
+ * npm run bench [-- --only overhead,rollback,scale,concurrent,bundles,local,cloud]
+ *
+ * Everything on the embedded cloud with fixed seeds; prints a table and, when every section ran,
+ * writes tools/bench/results.json (shape documented in the README, "Benchmarks").
+ */
+import './lib/env.js';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatCloudBench, runCloudBench, type CloudBench } from './cloud.js';
+import { type BundleMeasure, type BundleReport, functionsOf, measureBundles } from './lib/bundles.js';
+import { machine, quiet, round, table } from './lib/common.js';
+import type { DeployMeasure } from './lib/deploy.js';
+import { type LocalRun, runDemoProcess, runFaults, runLocal } from './lib/local.js';
+import { type ConcurrentRun, runAtScale, runConcurrent, type ScaleRun } from './lib/scale.js';
+import {
+  type GateHistory,
+  OVERHEAD_SCENARIOS,
+  type RollbackMeasure,
+  runLongGate,
+  runOverhead,
+  runRollbackOnAlarm,
+  runRollbackOnGateTimeout,
+  type ScenarioResult,
+} from './lib/scenarios.js';
+
+const SECTIONS = ['bundles', 'overhead', 'rollback', 'scale', 'concurrent', 'cloud', 'local'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const only = values.only ? (values.only.split(',') as Section[]) : [...SECTIONS];
+const wanted = (s: Section) => only.includes(s);
+quiet();
+
+const started = performance.now();
+const log = (line: string) => process.stderr.write(`[bench ${round((performance.now() - started) / 1000, 0)} s] ${line}\n`);
+const fns = functionsOf();
+const memoryMb = (fn: string) => fns.find((f) => f.name === fn)?.memoryMb ?? 256;
+
+let bundles: BundleReport | undefined;
+if (wanted('bundles')) {
+  log('bundles: esbuild per function, 5 fresh processes each');
+  bundles = await measureBundles();
+}
+const initMs = (fn: string) => bundles?.configured.find((b) => b.name === fn)?.initMs ?? 0;
+
+const scenarios: ScenarioResult[] = [];
+if (wanted('overhead')) {
+  for (const spec of OVERHEAD_SCENARIOS) {
+    log(`overhead: ${spec.name}`);
+    scenarios.push(await runOverhead(spec, memoryMb, initMs));
+  }
+}
+
+let rollback: RollbackMeasure | undefined;
+let rollbackOnGateTimeout: RollbackMeasure | undefined;
+let longGate: GateHistory | undefined;
+if (wanted('rollback')) {
+  log('rollback: alarm mid-shift, gate timeout, two-hour gate');
+  rollback = await runRollbackOnAlarm();
+  rollbackOnGateTimeout = await runRollbackOnGateTimeout();
+  longGate = await runLongGate();
+}
+
+const scale: ScaleRun[] = [];
+if (wanted('scale')) {
+  for (const n of [4, 400, 4000]) {
+    log(`scale: ${n} instances${n === 4000 ? ', then an on-demand rollback and a teardown at that size' : ''}`);
+    scale.push(await runAtScale(n, memoryMb, { rollbackAndTeardown: n === 4000 }));
+  }
+}
+
+let concurrent: ConcurrentRun | undefined;
+if (wanted('concurrent')) {
+  log('concurrent: 50 clusters under the published rate limits');
+  concurrent = await runConcurrent(50);
+}
+
+let cloud: CloudBench | undefined;
+if (wanted('cloud')) {
+  log('cloud: 100 instances, one simulated hour (fresh process)');
+  cloud = (runLocal('tools/bench/cloud.ts', ['--json']).output as CloudBench | null) ?? (await runCloudBench());
+}
+
+let demo: LocalRun | undefined;
+let faults1000: LocalRun | null | undefined;
+let faults100: LocalRun | null | undefined;
+if (wanted('local')) {
+  log('local: npm start (3 runs), npm run faults (100 and 1,000 scenarios)');
+  const demos = [runDemoProcess(), runDemoProcess(), runDemoProcess()].sort((a, b) => a.wallMs - b.wallMs);
+  demo = demos[1];
+  faults100 = runFaults(100);
+  faults1000 = runFaults(1000);
+}
+
+// ---- results ---------------------------------------------------------------------------------
+
+const canary = scenarios.find((s) => s.name === 'canary-10min-bake');
+const worst = <K extends keyof DeployMeasure>(deploys: DeployMeasure[], k: K): DeployMeasure | undefined =>
+  [...deploys].sort((a, b) => (b[k] as number) - (a[k] as number))[0];
+const allDeploys = scenarios.flatMap((s) => s.deploys);
+const at4000 = scale.find((s) => s.instances === 4000);
+const withHeap = (list: BundleMeasure[] | null | undefined) =>
+  list?.map((b) => {
+    const delta = at4000?.peakHeapDeltaMb[b.name];
+    const rss = delta === undefined ? null : round(b.initRssMb + delta, 1);
+    return {
+      ...b,
+      peakHeapMb: delta === undefined ? null : round(b.initHeapMb + delta, 1),
+      peakRssEstimateMb: rss,
+      fits256Mb: rss === null ? null : rss < 256,
+    };
+  }) ?? null;
+const faultsSummary = (r: LocalRun | null | undefined) => r?.output as { runs?: number; violations?: unknown[]; wallSeconds?: number } | null | undefined;
+
+const results = {
+  schemaVersion: 1,
+  generatedAt: new Date().toISOString(),
+  machine: machine(),
+  seed: 1,
+  wallSeconds: round((performance.now() - started) / 1000, 0),
+  overheadRatio: worst(allDeploys, 'overheadRatio')?.overheadRatio ?? null,
+  stateTransitions: canary ? (worst(canary.deploys, 'transitions')?.transitions ?? null) : null,
+  lambdaInvocations: canary ? (worst(canary.deploys, 'lambdaInvocations')?.lambdaInvocations ?? null) : null,
+  costPerDeployUsd: canary ? (worst(canary.deploys, 'costPerDeployUsd')?.costPerDeployUsd ?? null) : null,
+  rollback: rollback ?? null,
+  rollbackOnGateTimeout: rollbackOnGateTimeout ?? null,
+  longGate: longGate ?? null,
+  apiCalls: Object.fromEntries(scale.map((s) => [String(s.instances), s.deploy.apiCalls])),
+  concurrent: concurrent ?? null,
+  bundles: withHeap(bundles?.configured),
+  bundlesWithSchemaKeys: withHeap(bundles?.withSchemaKeys),
+  demoWallMs: demo?.wallMs ?? null,
+  demoPeakRssMb: demo?.peakRssMb ?? null,
+  faults1000WallMs: faults1000?.wallMs ?? null,
+  faults1000PeakRssMb: faults1000?.peakRssMb ?? null,
+  faults100PeakRssMb: faults100?.peakRssMb ?? null,
+  faults1000Violations: faultsSummary(faults1000)?.violations?.length ?? null,
+  cloud: cloud ?? null,
+  scale: scale.map((s) => ({ instances: s.instances, apiCalls: s.deploy.apiCalls, deploySeconds: s.deploy.deploySeconds, wallMs: s.wallMs, peakHeapDeltaMb: s.peakHeapDeltaMb, apiCallsByOperation: s.deploy.apiCallsByOperation })),
+  scenarios,
+};
+
+// ---- the table -------------------------------------------------------------------------------
+
+const rows: (string | number)[][] = [['benchmark', 'result', 'target']];
+const fmt = (n: number | null | undefined, unit = '') => (n === null || n === undefined ? 'n/a' : `${n}${unit}`);
+for (const s of scenarios) {
+  s.deploys.forEach((d, i) =>
+    rows.push([
+      `${s.name} deploy ${i + 1}${i === 0 ? ' (no bake history)' : ''}`,
+      `${d.deploySeconds} s / floor ${d.floor.totalSeconds} s = ${d.overheadRatio}; ${d.transitions} transitions, ${d.lambdaInvocations} λ, ${d.apiCalls} calls, $${d.costPerDeployUsd}`,
+      '≤ 1.05',
+    ]),
+  );
+}
+if (rollback) rows.push(['rollback (alarm mid-shift)', `${rollback.simulatedSeconds} s (detect ${rollback.detectionSeconds} s + restore ${rollback.restoreSeconds} s), ${rollback.lambdaInvocations} λ hop, ${rollback.apiCalls} calls`, '1 hop, ≤ 2 calls']);
+if (rollbackOnGateTimeout) rows.push(['rollback (gate timeout)', `${rollbackOnGateTimeout.simulatedSeconds} s, ${rollbackOnGateTimeout.lambdaInvocations} λ hop, ${rollbackOnGateTimeout.apiCalls} calls`, '1 hop, ≤ 2 calls']);
+if (canary) rows.push(['transitions, 3-step canary, 10-min bake (worst)', `${results.stateTransitions} ($${results.costPerDeployUsd} per deploy)`, '≤ 150 (≈ $0.004)']);
+if (longGate) rows.push(['2-hour health gate, history events', `${longGate.historyEvents} (${longGate.healthGatePolls} polls, ${longGate.transitions} transitions)`, '≪ 25,000']);
+if (scale.length) rows.push(['API calls per deploy at 4 / 400 / 4,000', scale.map((s) => s.deploy.apiCalls).join(' / '), '≤ 150 at 4, flat']);
+if (concurrent) rows.push(['50 clusters at once, rate-limited', `${concurrent.failures} failures, +${concurrent.addedDelaySeconds} s mean (+${concurrent.maxAddedDelaySeconds} s max), ${concurrent.throttledCalls} throttled calls`, '0 failures']);
+for (const b of results.bundles ?? []) {
+  const k = results.bundlesWithSchemaKeys?.find((x) => x.name === b.name);
+  rows.push([
+    `bundle ${b.name}`,
+    `${round(b.bytes / 1024, 0)} KB${k ? ` (${round(k.bytes / 1024, 0)} KB with schema-keys)` : ''}, init ${b.initMs} ms (min ${b.initMinMs}), peak heap ${fmt(b.peakHeapMb, ' MB')}, ~${fmt(b.peakRssEstimateMb, ' MB')} RSS`,
+    '≤ 400 KB, ≤ 80 ms, fits 256 MB',
+  ]);
+}
+if (demo) rows.push(['demo wall (npm start, deploy + teardown)', `${demo.wallMs} ms, peak RSS ${fmt(demo.peakRssMb, ' MB')}`, '≤ 3,000 ms']);
+if (faults1000 !== undefined)
+  rows.push([
+    '1,000 fault scenarios (npm run faults)',
+    faults1000 ? `${faults1000.wallMs} ms, peak RSS ${fmt(faults1000.peakRssMb, ' MB')} (100 runs: ${fmt(faults100?.peakRssMb, ' MB')}), ${results.faults1000Violations} violations` : 'tools/faults/main.ts not there yet',
+    'flat RSS',
+  ]);
+if (cloud) rows.push(['embedded cloud, 100 instances, 1 h', `${cloud.simulatedSecondsPerWallSecond} simulated s per wall s, peak RSS ${cloud.peakRssMb} MB, heap ${cloud.peakHeapMb} MB`, '']);
+
+const m = results.machine;
+process.stdout.write(`${table(rows)}\n\nmachine: ${m.cpu}, ${m.cores} cores, node ${m.node} (${m.platform}); ${results.wallSeconds} s wall\n`);
+if (cloud) process.stdout.write(`\n${formatCloudBench(cloud)}\n`);
+if (only.length === SECTIONS.length) {
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write('wrote tools/bench/results.json\n');
+} else process.stdout.write('(--only: tools/bench/results.json left as it was)\n');

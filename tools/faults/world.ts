@@ -1,0 +1,147 @@
+/**
+ * The world of one fault scenario: the demo world shaped by the scenario (built through the AWS
+ * API by DemoSession), and the ways a deployment of a release is requested — S3 upload,
+ * EventBridge `Deploy Requested`, or the console's StartExecution — plus their redelivery.
+ */
+import { EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { client } from '../../src/aws/clients.js';
+import { identityTags } from '../../src/aws/tags.js';
+import type { EmbeddedCloud } from '../../sim/cloud.js';
+import { executionName } from '../../src/domain/names.js';
+import { DemoSession } from '../../local/demo.js';
+import { putClusterConfig } from '../../local/demo-world.js';
+import type { WorldShape } from './scenario.js';
+
+export const RELEASES = ['1.1.0', '1.2.0'] as const;
+export const ALARM = 'web-prod-5xx';
+
+/** What was sent to request a release, so it can be sent again (a redelivery). */
+type Request = { kind: 's3'; key: string; versionId: string; etag: string } | { kind: 'eventbridge' | 'console'; imageId: string };
+
+export class ScenarioWorld {
+  private readonly requests = new Map<string, Request>();
+
+  private constructor(
+    readonly session: DemoSession,
+    readonly shape: WorldShape,
+    private readonly images: Map<string, string>,
+  ) {}
+
+  static async create(shape: WorldShape, cloudSeed: number): Promise<ScenarioWorld> {
+    const session = await DemoSession.create('happy', cloudSeed, {
+      instances: shape.instances,
+      steps: shape.steps,
+      stepWaitSeconds: shape.stepWaitSeconds,
+      alarms: shape.alarms ? [ALARM] : [],
+      healthGateMinutes: shape.healthGateMinutes,
+      firstDeploy: shape.firstDeploy,
+      retainMinutes: shape.retainMinutes,
+    });
+    try {
+      const config = session.world.config;
+      await putClusterConfig(session.world.cluster, {
+        ...config,
+        healthGate: { ...config.healthGate, minHealthyPercent: shape.minHealthyPercent },
+        teardown: { ...config.teardown, scaleDownOld: shape.scaleDownOld },
+      });
+      const images = new Map<string, string>();
+      if (shape.prebaked) for (const release of RELEASES) images.set(release, await registerImage(session.world.cluster, release));
+      return new ScenarioWorld(session, shape, images);
+    } catch (err) {
+      session.dispose();
+      throw err;
+    }
+  }
+
+  get cloud(): EmbeddedCloud {
+    return this.session.cloud;
+  }
+  get cluster(): string {
+    return this.session.world.cluster;
+  }
+  get listenerArn(): string {
+    return this.session.world.listenerArn;
+  }
+  get liveGroup(): string | undefined {
+    return this.session.world.liveGroup;
+  }
+
+  /** Requests a deployment of `release` the scenario's way. */
+  async request(release: string): Promise<void> {
+    const { cluster } = this;
+    if (!this.shape.prebaked) {
+      const key = `releases/${cluster}/${release}/web-${release}.tgz`;
+      const out = await client(S3Client).send(new PutObjectCommand({ Bucket: this.session.stack.bucket, Key: key, Body: `web ${release}` }));
+      this.requests.set(release, { kind: 's3', key, versionId: out.VersionId as string, etag: (out.ETag as string).replace(/"/g, '') });
+      return;
+    }
+    const imageId = this.images.get(release) as string;
+    const request: Request = { kind: this.shape.entry, imageId };
+    this.requests.set(release, request);
+    await this.send(release, request);
+  }
+
+  /** The same request again, as an at-least-once delivery or an impatient operator would send it. */
+  async repeat(release: string): Promise<void> {
+    const request = this.requests.get(release);
+    if (request) await this.send(release, request);
+  }
+
+  private async send(release: string, r: Request): Promise<void> {
+    const { cluster } = this;
+    if (r.kind === 's3') {
+      // EventBridge redelivering the S3 event: the trigger function gets the same event again.
+      await this.cloud.lambda.invoke('trigger', s3Event(this.session.stack.bucket, r, this.cloud));
+    } else if (r.kind === 'eventbridge') {
+      const detail = JSON.stringify({ cluster, release, imageId: r.imageId });
+      await client(EventBridgeClient).send(new PutEventsCommand({ Entries: [{ Source: 'redblack', DetailType: 'Deploy Requested', Detail: detail }] }));
+    } else {
+      const name = executionName({ cluster, release, identity: r.imageId });
+      const input = JSON.stringify({ cluster, release, imageId: r.imageId });
+      await client(SFNClient).send(new StartExecutionCommand({ stateMachineArn: this.session.stack.stateMachineArn, name, input }));
+    }
+  }
+
+  dispose(): void {
+    this.session.dispose();
+  }
+}
+
+async function registerImage(cluster: string, release: string): Promise<string> {
+  const out = await client(EC2Client).send(
+    new RegisterImageCommand({
+      Name: `redblack/${cluster}/${release}/prebaked`,
+      Architecture: 'arm64',
+      RootDeviceName: '/dev/xvda',
+      VirtualizationType: 'hvm',
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 8, VolumeType: 'gp3' } }],
+      TagSpecifications: [{ ResourceType: 'image', Tags: identityTags({ cluster, deployment: 'prebaked', release }) }],
+    }),
+  );
+  return out.ImageId as string;
+}
+
+/** The S3 `Object Created` event EventBridge delivers for an upload. */
+function s3Event(bucket: string, r: { key: string; versionId: string; etag: string }, cloud: EmbeddedCloud): unknown {
+  return {
+    version: '0',
+    id: cloud.ids.uuid(),
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: cloud.accountId,
+    time: new Date(cloud.clock.now()).toISOString().slice(0, 19) + 'Z',
+    region: cloud.region,
+    resources: [`arn:aws:s3:::${bucket}`],
+    detail: {
+      version: '0',
+      bucket: { name: bucket },
+      object: { key: r.key, size: 9, etag: r.etag, 'version-id': r.versionId, sequencer: '00617F08299329D189' },
+      'request-id': 'REDELIVERY',
+      requester: cloud.accountId,
+      reason: 'PutObject',
+    },
+  };
+}
