@@ -1,3 +1,5 @@
+import type { LatencyModel } from './request-model.js';
+
 /**
  * How a release behaves once installed on an instance: the simulated application. Images carry
  * the release they were baked with (or the `redblack:release` tag of a registered image), and
@@ -19,6 +21,8 @@ export interface AppBehaviour {
    * bad release a canary exists to catch.
    */
   errorRate: number;
+  /** How long answered requests take (log-normal by median and p99, per-minute jitter). */
+  latency: LatencyModel;
 }
 
 export const DEFAULT_APP: AppBehaviour = {
@@ -28,6 +32,7 @@ export const DEFAULT_APP: AppBehaviour = {
   installSeconds: 120,
   installFails: false,
   errorRate: 0,
+  latency: { medianSeconds: 0.05, p99Seconds: 0.15, jitter: 0 },
 };
 
 export class AppBehaviours {

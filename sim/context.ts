@@ -18,6 +18,8 @@ import type { SsmSim } from './services/ssm.js';
 
 export interface SimContext {
   readonly region: string;
+  /** The cloud's seed: streams of random draws that must not disturb `rng` derive from it. */
+  readonly seed: number;
   readonly accountId: string;
   readonly clock: VirtualClock;
   readonly rng: Rng;

@@ -58,6 +58,10 @@ export class Ec2Sim {
   requestErrorRate(instanceId: string): number {
     return this.lifecycle.appAnswering(instanceId) ? this.lifecycle.errorRate(instanceId) : 0;
   }
+  /** The release an instance was launched with (undefined for a plain image or an unknown instance). */
+  releaseOf(instanceId: string): string | undefined {
+    return this.lifecycle.releaseOf(instanceId);
+  }
   /** Subscribe to instance state changes. */
   onStateChange(fn: (instanceId: string, state: string) => void): void {
     this.lifecycle.onStateChange(fn);

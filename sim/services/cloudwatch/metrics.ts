@@ -4,13 +4,27 @@
  * and the exact dimension set (CloudWatch matches dimension sets exactly).
  */
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
+import { percentile } from '../../request-model.js';
 
 export interface Aggregate {
   sum: number;
   count: number;
   min: number;
   max: number;
+  /** Sorted sample of the values behind the aggregate, when the publisher keeps one: percentiles come from it. */
+  samples?: number[];
 }
+
+/** Merges b into a (sample lists stay sorted). */
+function merge(a: Aggregate, b: Aggregate): void {
+  a.sum += b.sum;
+  a.count += b.count;
+  a.min = Math.min(a.min, b.min);
+  a.max = Math.max(a.max, b.max);
+  if (b.samples) a.samples = a.samples ? [...a.samples, ...b.samples].sort((x, y) => x - y) : [...b.samples];
+}
+
+const copy = (a: Aggregate): Aggregate => ({ sum: a.sum, count: a.count, min: a.min, max: a.max, ...(a.samples ? { samples: [...a.samples] } : {}) });
 
 /** What a simulated service publishes: one aggregated datapoint. */
 export interface MetricPoint extends Aggregate {
@@ -44,12 +58,8 @@ export class MetricStore {
     if (!s) this.series.set(k, (s = { unit: p.unit, points: [] }));
     const last = s.points[s.points.length - 1];
     // Points arrive in time order; a second point for the same instant is merged into it.
-    if (last && last.t === p.timestamp) {
-      last.sum += p.sum;
-      last.count += p.count;
-      last.min = Math.min(last.min, p.min);
-      last.max = Math.max(last.max, p.max);
-    } else s.points.push({ t: p.timestamp, sum: p.sum, count: p.count, min: p.min, max: p.max });
+    if (last && last.t === p.timestamp) merge(last, p);
+    else s.points.push({ t: p.timestamp, ...copy(p) });
   }
 
   unitOf(namespace: string, metricName: string, dimensions: Dimension[] | undefined): string | undefined {
@@ -68,19 +78,14 @@ export class MetricStore {
       if (p.t < start || p.t >= end) continue;
       const b = start + Math.floor((p.t - start) / periodMs) * periodMs;
       const a = out.get(b);
-      if (!a) out.set(b, { sum: p.sum, count: p.count, min: p.min, max: p.max });
-      else {
-        a.sum += p.sum;
-        a.count += p.count;
-        a.min = Math.min(a.min, p.min);
-        a.max = Math.max(a.max, p.max);
-      }
+      if (!a) out.set(b, copy(p));
+      else merge(a, p);
     }
     return out;
   }
 }
 
-/** One statistic of an aggregate; percentiles are approximated from the aggregate (no distribution is kept). */
+/** One statistic of an aggregate; percentiles come from its sample, else are approximated from the aggregate. */
 export function statistic(a: Aggregate, stat: string): number {
   switch (stat) {
     case 'Sum':
@@ -97,6 +102,7 @@ export function statistic(a: Aggregate, stat: string): number {
       const p = /^p(\d{1,2}(\.\d{1,2})?|100)$/.exec(stat);
       if (!p) return NaN;
       const q = Number(p[1]);
+      if (a.samples && a.samples.length > 0) return percentile(a.samples, q);
       if (q >= 99) return a.max;
       if (q <= 1) return a.min;
       return a.count === 0 ? 0 : a.sum / a.count;

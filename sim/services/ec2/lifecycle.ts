@@ -136,6 +136,11 @@ export class Lifecycle {
     return app.healthy && this.ctx.clock.now() >= inst.runningSince + app.appStartSeconds * 1000;
   }
 
+  /** The release an instance runs (what its app behaviour is looked up by). */
+  releaseOf(instanceId: string): string | undefined {
+    return this.store.instances.get(instanceId)?.release;
+  }
+
   errorRate(instanceId: string): number {
     const inst = this.store.instances.get(instanceId);
     return inst ? this.ctx.apps.get(inst.release).errorRate : 0;

@@ -3,24 +3,32 @@
  * (AWS-FACTS §10.3). Each load balancer takes `requestsPerSecond`, spread evenly over its
  * listeners; a listener's default action splits it over target groups by weight, a group over its
  * routed targets (healthy ones, or all when too few are healthy: fail open). A request to a
- * target whose app does not answer is a target 5XX. Count metrics are only published when
- * non-zero, as ALB does; host counts are published every minute for groups in use.
+ * target whose app does not answer is a target 5XX; one that answers fails its release's error
+ * rate (binomial draws) and answers in its release's latency distribution (../../request-model.ts),
+ * from a random stream of its own so other seeded behaviour stays as it was. Count metrics are only
+ * published when non-zero, as ALB does; host counts are published every minute for groups in use.
+ * TargetResponseTime keeps a sample of latencies per minute, so percentiles are real percentiles.
  */
 import type { Cancel } from '../../clock.js';
+import { drawMinute, FAILED_RESPONSE_SECONDS } from '../../request-model.js';
+import { Rng } from '../../rng.js';
 import type { ElbSim } from '../elbv2.js';
 import { dimensionOf, forwardTuples, type LoadBalancerRec, type TargetGroupRec } from './model.js';
 
 const MINUTE = 60_000;
 const NAMESPACE = 'AWS/ApplicationELB';
-/** Seconds a target takes to answer, and to fail, a request. */
-const RESPONSE_SECONDS = 0.05;
-const FAILED_RESPONSE_SECONDS = 0.005;
-
 interface Tally {
   requests: number;
   target2xx: number;
   target5xx: number;
   elb5xx: number;
+}
+
+interface Answered {
+  /** Sorted latencies of a sample of the answered requests. */
+  samples: number[];
+  /** Total seconds of every answered request. */
+  responseSum: number;
 }
 
 const empty = (): Tally => ({ requests: 0, target2xx: 0, target5xx: 0, elb5xx: 0 });
@@ -32,8 +40,14 @@ export class Traffic {
   private timer?: Cancel;
   /** Start of the next minute to publish. */
   private nextMinute = 0;
+  private stream?: Rng;
 
   constructor(private readonly sim: ElbSim) {}
+
+  /** Built on first use: the cloud's context is not complete while the services are constructed. */
+  private get rng(): Rng {
+    return (this.stream ??= new Rng((this.sim.ctx.seed ^ 0x7a11c0de) >>> 0));
+  }
 
   private hasListeners(): boolean {
     for (const lb of this.sim.state.loadBalancers.values()) if (lb.listeners.length > 0) return true;
@@ -89,14 +103,15 @@ export class Traffic {
       for (const t of tuples) if (total > 0) byGroup.set(t.targetGroupArn, (byGroup.get(t.targetGroupArn) ?? 0) + (perListener * t.weight) / total);
     }
     const lbDim = { Name: 'LoadBalancer', Value: dimensionOf(lb.arn) };
-    let responseSum = 0;
+    const lbAnswered: Answered = { samples: [], responseSum: 0 };
     for (const tg of this.sim.state.targetGroups.values()) {
       if (!tg.inUse || !this.sim.loadBalancersOf(tg.arn).includes(lb.arn)) continue;
-      const tally = this.route(tg, byGroup.get(tg.arn) ?? 0);
+      const { tally, answered } = this.route(tg, byGroup.get(tg.arn) ?? 0);
       lbTally.target2xx += tally.target2xx;
       lbTally.target5xx += tally.target5xx;
       lbTally.elb5xx += tally.elb5xx;
-      responseSum += tally.target2xx * RESPONSE_SECONDS + tally.target5xx * FAILED_RESPONSE_SECONDS;
+      lbAnswered.responseSum += answered.responseSum;
+      lbAnswered.samples.push(...answered.samples);
       const dims = [{ Name: 'TargetGroup', Value: dimensionOf(tg.arn) }, lbDim];
       let healthy = 0;
       let unhealthy = 0;
@@ -107,47 +122,74 @@ export class Traffic {
       this.gauge('HealthyHostCount', dims, minute, healthy);
       this.gauge('UnHealthyHostCount', dims, minute, unhealthy);
       // ELB-generated errors are load balancer metrics only (no TargetGroup dimension).
-      this.counts(dims, minute, { ...tally, elb5xx: 0 });
+      this.counts(dims, minute, { ...tally, elb5xx: 0 }, answered);
     }
-    this.counts([lbDim], minute, { ...lbTally, requests: Math.round(lbTally.requests), elb5xx: Math.round(lbTally.elb5xx) }, responseSum);
+    lbAnswered.samples.sort((a, b) => a - b);
+    this.counts([lbDim], minute, { ...lbTally, requests: Math.round(lbTally.requests), elb5xx: Math.round(lbTally.elb5xx) }, lbAnswered);
   }
 
   /** Requests of one minute to one target group, over its routed targets. */
-  private route(tg: TargetGroupRec, requests: number): Tally {
+  private route(tg: TargetGroupRec, requests: number): { tally: Tally; answered: Answered } {
     const n = Math.round(requests);
     const tally = { ...empty(), requests: n };
-    if (n === 0) return tally;
+    const answered: Answered = { samples: [], responseSum: 0 };
+    if (n === 0) return { tally, answered };
     const routed = this.sim.health.routed(tg);
     if (routed.length === 0) {
       tally.elb5xx = n;
-      return tally;
+      return { tally, answered };
     }
-    // A target that doesn't answer fails all its requests; one that does fails its app's error rate.
-    let failing = 0;
-    for (const t of routed) failing += this.sim.health.answering(tg, t) ? (tg.targetType === 'instance' ? this.sim.ctx.ec2.requestErrorRate(t.id) : 0) : 1;
-    tally.target5xx = Math.round((n * failing) / routed.length);
+    // A target that doesn't answer fails all its requests (fast); answering targets are grouped by
+    // release, and each release's share of the requests is drawn from its app's behaviour.
+    let dead = 0;
+    const byRelease = new Map<string | undefined, number>();
+    for (const t of routed) {
+      if (!this.sim.health.answering(tg, t)) dead++;
+      else {
+        const release = tg.targetType === 'instance' ? this.sim.ctx.ec2.releaseOf(t.id) : undefined;
+        byRelease.set(release, (byRelease.get(release) ?? 0) + 1);
+      }
+    }
+    const deadRequests = Math.round((n * dead) / routed.length);
+    tally.target5xx = deadRequests;
+    let left = n - deadRequests;
+    let groups = byRelease.size;
+    for (const [release, count] of byRelease) {
+      const share = --groups === 0 ? left : Math.round((n * count) / routed.length);
+      left -= share;
+      const app = this.sim.ctx.apps.get(release);
+      const errorRate = tg.targetType === 'instance' ? app.errorRate : 0;
+      const minute = drawMinute(this.rng, share, errorRate, app.latency);
+      tally.target5xx += minute.failed;
+      answered.responseSum += minute.responseSum;
+      answered.samples.push(...minute.samples);
+    }
+    const deadSamples = Math.min(deadRequests, 100);
+    for (let i = 0; i < deadSamples; i++) answered.samples.push(FAILED_RESPONSE_SECONDS);
+    answered.responseSum += deadRequests * FAILED_RESPONSE_SECONDS;
+    answered.samples.sort((a, b) => a - b);
     tally.target2xx = n - tally.target5xx;
-    return tally;
+    return { tally, answered };
   }
 
-  private counts(dims: { Name: string; Value: string }[], minute: number, t: Tally, responseSum?: number): void {
+  private counts(dims: { Name: string; Value: string }[], minute: number, t: Tally, answered: Answered): void {
     this.count('RequestCount', dims, minute, t.requests);
     this.count('HTTPCode_Target_2XX_Count', dims, minute, t.target2xx);
     this.count('HTTPCode_Target_5XX_Count', dims, minute, t.target5xx);
     this.count('HTTPCode_ELB_5XX_Count', dims, minute, t.elb5xx);
-    const answered = t.target2xx + t.target5xx;
-    if (answered > 0) {
-      const sum = responseSum ?? t.target2xx * RESPONSE_SECONDS + t.target5xx * FAILED_RESPONSE_SECONDS;
+    const count = t.target2xx + t.target5xx;
+    if (count > 0 && answered.samples.length > 0) {
       this.sim.ctx.cloudwatch.record({
         namespace: NAMESPACE,
         metricName: 'TargetResponseTime',
         dimensions: dims,
         timestamp: minute,
-        sum,
-        count: answered,
-        min: t.target5xx > 0 ? FAILED_RESPONSE_SECONDS : RESPONSE_SECONDS,
-        max: t.target2xx > 0 ? RESPONSE_SECONDS : FAILED_RESPONSE_SECONDS,
+        sum: answered.responseSum,
+        count,
+        min: answered.samples[0] as number,
+        max: answered.samples[answered.samples.length - 1] as number,
         unit: 'Seconds',
+        samples: answered.samples,
       });
     }
   }
