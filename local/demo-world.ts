@@ -38,6 +38,8 @@ export interface WorldOptions {
   alarms?: string[];
   healthGateMinutes?: number;
   retainMinutes?: number;
+  /** The cluster config's `canary` section (the judge between traffic steps). */
+  canary?: ClusterConfigInput['canary'];
 }
 
 export interface DemoWorld {
@@ -184,6 +186,7 @@ export async function seedDemoWorld(options: WorldOptions = {}): Promise<DemoWor
     healthGate: { timeoutMinutes: options.healthGateMinutes ?? 10, minHealthyPercent: 100, alarmNames: options.alarms ?? [] },
     traffic: { steps: options.steps ?? [100], waitSeconds: options.stepWaitSeconds ?? 120, alarmNames: options.alarms ?? [] },
     teardown: { retainMinutes: options.retainMinutes ?? 60, maxRemainingGroups: 2 },
+    ...(options.canary === undefined ? {} : { canary: options.canary }),
     ...(options.firstDeploy
       ? {
           launch: {

@@ -57,4 +57,46 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
+/** The judged scenarios' world: 10/50/100 with five-minute steps, the LB's 5xx alarm, and the canary judge. */
+const JUDGED: WorldOptions = { steps: [10, 50, 100], stepWaitSeconds: 300, alarms: ['web-prod-5xx'], canary: {} };
+
+/** Every release fails 0.1 % of requests: a real service's background error rate. */
+const BACKGROUND_ERRORS = 0.001;
+
+export const JUDGED_SCENARIOS: Record<string, Scenario> = {
+  'slow-release': {
+    name: 'slow-release',
+    summary: "1.1.0 is healthy and error-free but its p99 latency is 40 % higher: the LB alarm stays quiet, the canary judge rolls back on latencyP99",
+    world: JUDGED,
+    expect: 'rolled-back',
+    arm: (cloud, release) => {
+      cloud.apps.defaults.errorRate = BACKGROUND_ERRORS;
+      const base = cloud.apps.defaults.latency;
+      cloud.apps.set(release, { errorRate: 0, latency: { ...base, medianSeconds: base.medianSeconds * 1.1, p99Seconds: base.p99Seconds * 1.4 } });
+    },
+  },
+  'subtle-errors': {
+    name: 'subtle-errors',
+    summary: '1.1.0 fails 1.5 % of requests against 0.1 % for 1.0.0, far below the LB-wide 5xx alarm: the canary judge rolls back on errorRate',
+    world: JUDGED,
+    expect: 'rolled-back',
+    arm: (cloud, release) => {
+      cloud.apps.defaults.errorRate = BACKGROUND_ERRORS;
+      cloud.apps.set(release, { errorRate: 0.015 });
+    },
+  },
+  'noisy-healthy': {
+    name: 'noisy-healthy',
+    summary: 'both releases alike but noisy (0.3 % errors, latency jitter minute to minute): the canary judge promotes every step',
+    world: JUDGED,
+    expect: 'succeeded',
+    arm: (cloud) => {
+      cloud.apps.defaults.errorRate = 0.003;
+      cloud.apps.defaults.latency = { ...cloud.apps.defaults.latency, jitter: 0.25 };
+    },
+  },
+};
+
+Object.assign(SCENARIOS, JUDGED_SCENARIOS);
+
 export const SCENARIO_NAMES = Object.keys(SCENARIOS);

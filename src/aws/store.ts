@@ -2,7 +2,8 @@
  * The DynamoDB table: one lease lock per cluster, one record per deployment, and a pointer to each
  * cluster's last successful deployment (what an on-demand rollback undoes).
  *
- * Keys: pk = `cluster#<cluster>`; sk = `lock` | `deployment#<id>` | `last-success`.
+ * Keys: pk = `cluster#<cluster>`; sk = `lock` | `deployment#<id>` | `last-success` |
+ * `judgment#<id>#<nnnn>` (each canary judgment of a deployment, in order).
  * `expiresAt` (epoch seconds) is the table's TTL attribute: DynamoDB deletes expired locks
  * eventually, but an expired lock may still be read for hours, so expiry is also checked here.
  */
@@ -11,6 +12,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -149,4 +151,56 @@ export async function getLastSuccess(cluster: string): Promise<LastSuccess | und
 
 export async function clearLastSuccess(cluster: string): Promise<void> {
   await ddb().send(new DeleteItemCommand({ TableName: setting('tableName'), Key: marshall({ pk: pk(cluster), sk: 'last-success' }) }));
+}
+
+/** One canary judgment as the ledger keeps it (src/steps/judge-canary.ts writes them). */
+export interface JudgmentRecord {
+  deployment: string;
+  /** 0, 1, 2… in the order the judge looked. */
+  seq: number;
+  at: number;
+  stepIndex: number;
+  /** Percent of traffic on the canary during the step. */
+  step: number;
+  canary: string;
+  baseline: string;
+  score: number | null;
+  decision: string;
+  reason: string;
+  metrics: unknown[];
+}
+
+const judgmentKey = (deployment: string, seq: number) => `judgment#${deployment}#${String(seq).padStart(4, '0')}`;
+
+/** Records a judgment; a retried look writes the same item again (its key is the look's number). */
+export async function putJudgment(cluster: string, j: JudgmentRecord): Promise<void> {
+  await ddb().send(
+    new PutItemCommand({
+      TableName: setting('tableName'),
+      Item: marshall({ pk: pk(cluster), sk: judgmentKey(j.deployment, j.seq), ...j }, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
+    }),
+  );
+}
+
+/** Every judgment of a deployment, in order. */
+export async function listJudgments(cluster: string, deployment: string): Promise<JudgmentRecord[]> {
+  const out: JudgmentRecord[] = [];
+  let start: Record<string, any> | undefined;
+  do {
+    const page = await ddb().send(
+      new QueryCommand({
+        TableName: setting('tableName'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: marshall({ ':pk': pk(cluster), ':prefix': `judgment#${deployment}#` }),
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const { pk: _pk, sk: _sk, ...rest } = unmarshall(item);
+      out.push(rest as JudgmentRecord);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
 }

@@ -4,6 +4,7 @@
  * optional field has the default documented beside it, so the parsed value is complete.
  */
 import * as z from 'zod';
+import { canarySchema, minimumStepSeconds } from './canary/config.js';
 import { InvalidClusterConfig } from './errors.js';
 import { IMAGE_ID_PATTERN, SECURITY_GROUP_ID_PATTERN, SUBNET_ID_PATTERN, VPC_ID_PATTERN } from './ids.js';
 import { describeIssues, preview, summarize } from './issues.js';
@@ -179,13 +180,23 @@ export const clusterConfigSchema = z
     teardown: teardownSchema.prefault({}),
     /** Restore the listener and delete the new group when a step fails. Default true. */
     rollbackOnFailure: z.boolean().default(true),
+    /** The canary judge between traffic steps (src/domain/canary/config.ts). Absent: alarms only. */
+    canary: z.optional(canarySchema),
   })
   .superRefine((c, ctx) => {
     if (c.listenerArn === undefined && c.ruleArn === undefined)
       ctx.addIssue({ code: 'custom', path: ['listenerArn'], message: 'one of listenerArn or ruleArn is required' });
     if (c.listenerArn !== undefined && c.ruleArn !== undefined)
       ctx.addIssue({ code: 'custom', path: ['ruleArn'], message: 'give listenerArn or ruleArn, not both' });
+    if (c.canary !== undefined) canaryProblems(c, ctx);
   });
+
+/** The judge needs a step before 100 % and a wait long enough for its samples. */
+function canaryProblems(c: { canary?: z.output<typeof canarySchema>; traffic: { steps: number[]; waitSeconds: number } }, ctx: z.RefinementCtx): void {
+  if (c.traffic.steps.length < 2) ctx.addIssue({ code: 'custom', path: ['canary'], message: 'needs traffic.steps with at least one step before 100 (the judge runs during a step\'s wait)' });
+  else if (c.traffic.waitSeconds < minimumStepSeconds(c.canary as z.output<typeof canarySchema>))
+    ctx.addIssue({ code: 'custom', path: ['traffic', 'waitSeconds'], message: `must be at least ${minimumStepSeconds(c.canary as z.output<typeof canarySchema>)} for the canary judge to gather its samples (one datapoint a minute), got ${c.traffic.waitSeconds}` });
+}
 
 export type ClusterConfig = z.output<typeof clusterConfigSchema>;
 export type ClusterConfigInput = z.input<typeof clusterConfigSchema>;

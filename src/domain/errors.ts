@@ -20,6 +20,7 @@ export const ERROR_NAMES = [
   'TeardownRefused',
   'RollbackUnavailable',
   'NamespaceExhausted',
+  'CanaryFailed',
 ] as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[number];
@@ -183,6 +184,18 @@ export class NamespaceExhausted extends DomainError {
   override readonly name = 'NamespaceExhausted' as const;
   constructor(readonly cluster?: string) {
     super(`all server group numbers v000-v999 are in use${cluster ? ` in cluster ${cluster}` : ''}`);
+  }
+}
+
+/** The canary judge found the new group worse than its baseline; `metrics` names the metrics that failed. */
+export class CanaryFailed extends DomainError {
+  override readonly name = 'CanaryFailed' as const;
+  constructor(
+    readonly serverGroup: string,
+    readonly metrics: readonly string[],
+    readonly reason: string,
+  ) {
+    super(`canary ${serverGroup} failed${metrics.length > 0 ? ` on ${metrics.join(', ')}` : ''}: ${reason}`);
   }
 }
 

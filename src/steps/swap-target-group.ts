@@ -4,7 +4,8 @@
  * and that the new group holds enough healthy targets (the traffic guard); after the change it
  * reads the listener back. At 100% the old target group stays in the forward action with weight
  * 0: its targets keep being health-checked, so a rollback is one instant flip. While a step's wait
- * runs, an invocation only looks at the watched alarms (one per `WATCH_SECONDS`, domain/poll.ts).
+ * runs, an invocation only looks at the watched alarms (one per `WATCH_SECONDS`, domain/poll.ts);
+ * with a canary judge, JudgeCanary looks before each of these slices and may extend the step once.
  */
 import { describeGroup } from '../aws/autoscaling.js';
 import { alarmsInAlarm } from '../aws/cloudwatch.js';
@@ -24,12 +25,16 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
   const watched = [...new Set([...state.config.traffic.alarmNames, ...state.config.healthGate.alarmNames])];
   const now = Date.now();
   const current = state.traffic;
-  if (current && !current.done && current.stepEndsAt !== undefined && now < current.stepEndsAt) {
+  // The judge looks once a slice, so a judged step is sliced even without alarms.
+  const watching = watched.length > 0 || state.config.canary !== undefined;
+  const extended = state.judgment?.extended;
+  const holdUntil = current && extended?.stepIndex === current.stepIndex ? Math.max(extended.until, current.stepEndsAt ?? 0) : current?.stepEndsAt;
+  if (current && !current.done && holdUntil !== undefined && now < holdUntil) {
     // Mid-wait: the step holds and only the alarms are watched, so one that fires rolls the
     // deployment back within a watch slice rather than at the next step.
     const firing = await alarmsInAlarm(watched);
     if (firing.length > 0) throw new AlarmTriggered(firing);
-    return { ...current, waitSeconds: watchSeconds(current.stepEndsAt, now, watched.length > 0) };
+    return { ...current, waitSeconds: watchSeconds(holdUntil, now, watching) };
   }
   const stepIndex = state.traffic ? state.traffic.stepIndex + 1 : 0;
   const step = steps[stepIndex] as number;
@@ -45,7 +50,7 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
   const stepEndsAt = now + waitSeconds * 1000;
   const progress: TrafficProgress = done
     ? { stepIndex, step, weights, actions: desired, done, waitSeconds: 0 }
-    : { stepIndex, step, weights, actions: desired, done, waitSeconds: watchSeconds(stepEndsAt, now, watched.length > 0), stepEndsAt };
+    : { stepIndex, step, weights, actions: desired, done, waitSeconds: watchSeconds(stepEndsAt, now, watching), stepEndsAt };
 
   const point = await readSwapPoint(state.swap.arn);
   // A retry after a crash that already made this change has nothing left to do.

@@ -66,6 +66,7 @@ const RULES: Record<string, Rule> = {
   'dynamodb:GetItem': (i, arn) => one('dynamodb:GetItem', arn.table(i.TableName)),
   'dynamodb:UpdateItem': (i, arn) => one('dynamodb:UpdateItem', arn.table(i.TableName)),
   'dynamodb:DeleteItem': (i, arn) => one('dynamodb:DeleteItem', arn.table(i.TableName)),
+  'dynamodb:Query': (i, arn) => one('dynamodb:Query', arn.table(i.TableName)),
 
   'states:StartExecution': (i) => one('states:StartExecution', i.stateMachineArn),
   'states:DescribeExecution': (i) => one('states:DescribeExecution', i.executionArn),

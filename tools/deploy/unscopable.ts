@@ -20,6 +20,7 @@ export const UNSCOPABLE: Record<string, string> = {
   'elasticloadbalancing:DescribeTargetHealth': NO_RESOURCE_TYPE,
   'cloudwatch:DescribeAlarms':
     'composite alarms are returned only to a caller whose DescribeAlarms is scoped to "*" (CloudWatch API reference); alarmsInAlarm reads both kinds',
+  'cloudwatch:GetMetricData': NO_RESOURCE_TYPE,
   'xray:PutTraceSegments': `${NO_RESOURCE_TYPE} (Lambda active tracing)`,
   'xray:PutTelemetryRecords': `${NO_RESOURCE_TYPE} (Lambda active tracing)`,
   // The state machine role (serverless-step-functions): vended log delivery to CloudWatch Logs and X-Ray.

@@ -45,7 +45,7 @@ export const OPERATIONS: Record<string, readonly string[]> = {
   s3: ['HeadObject'],
   states: ['StartExecution', 'DescribeExecution'],
   scheduler: ['CreateSchedule', 'DeleteSchedule'],
-  cloudwatch: ['DescribeAlarms'],
+  cloudwatch: ['DescribeAlarms', 'GetMetricData'],
   events: ['PutEvents'],
 };
 

@@ -71,6 +71,19 @@ export interface TrafficProgress {
   stepEndsAt?: number;
 }
 
+export interface JudgmentProgress {
+  /** `skipped`: no baseline to compare with (a cluster's first deployment). */
+  decision: 'promote' | 'watch' | 'extend' | 'skipped';
+  /** Epoch ms the canary first took traffic: samples are pooled from then on. */
+  since: number;
+  stepIndex: number;
+  /** Looks so far (the next judgment's number in the ledger). */
+  looks: number;
+  score: number | null;
+  /** The step whose end was extended because its score was marginal, and until when. */
+  extended?: { stepIndex: number; until: number };
+}
+
 export interface DeploymentState {
   deployment: string;
   cluster: string;
@@ -88,5 +101,6 @@ export interface DeploymentState {
   launched?: Launched;
   gate?: GateProgress;
   traffic?: TrafficProgress;
+  judgment?: JudgmentProgress;
   error?: { Error: string; Cause: string };
 }

@@ -1,0 +1,61 @@
+/**
+ * JudgeCanary: during and at the end of each traffic step's wait, compares the new group (the
+ * canary) with its baseline on per-target-group metrics (src/domain/canary/), records the
+ * judgment in the ledger and the deployment's events, and decides: keep watching, promote at the
+ * step's end, extend a marginal step once, or fail with CanaryFailed naming the metrics. The
+ * step itself moves no traffic: SwapTargetGroup, which runs next, holds the step while the
+ * judgment says so.
+ */
+import { metricData } from '../aws/cloudwatch.js';
+import { notify } from '../aws/events.js';
+import { putJudgment } from '../aws/store.js';
+import { metricRules, thresholds } from '../domain/canary/config.js';
+import { judge } from '../domain/canary/judge.js';
+import { planQueries, window } from '../domain/canary/metrics.js';
+import { CanaryFailed, InvalidInput } from '../domain/errors.js';
+import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
+import type { DeploymentState, JudgmentProgress, Launched, TrafficProgress } from './shared/state.js';
+
+export async function judgeCanary(state: DeploymentState): Promise<JudgmentProgress> {
+  requireState(state, PLANNED, LAUNCHED, { 'traffic.stepIndex': 'number', 'traffic.stepEndsAt': 'number' });
+  const canaryConfig = state.config.canary;
+  if (!canaryConfig) throw new InvalidInput('config.canary', 'is required: the state machine runs JudgeCanary only for clusters with a canary section');
+  const launched = state.launched as Launched;
+  const traffic = state.traffic as TrafficProgress & { stepEndsAt: number };
+  const now = Date.now();
+  const previous = state.judgment;
+  const since = previous?.since ?? traffic.stepEndsAt - state.config.traffic.waitSeconds * 1000;
+  const looks = previous?.looks ?? 0;
+  const extended = previous?.extended?.stepIndex === traffic.stepIndex ? previous.extended : undefined;
+  const progress = { since, stepIndex: traffic.stepIndex, looks, ...(extended ? { extended } : {}) };
+  if (!state.live) return { ...progress, decision: 'skipped', score: null };
+
+  const rules = metricRules(canaryConfig);
+  const { pass, marginal, extendMinutes } = thresholds(canaryConfig);
+  const { start, end, minutes } = window(since, now);
+  const plan = planQueries(rules, canaryConfig, { canary: launched, baseline: state.live }, state.swap.arn, minutes);
+  const series = plan.assemble(await metricData(plan.queries, start, end));
+  const final = now >= (extended?.until ?? traffic.stepEndsAt);
+  const verdict = judge(rules, series, { pass, marginal, final, extended: extended !== undefined, canExtend: extendMinutes > 0 });
+
+  const record = {
+    deployment: state.deployment,
+    seq: looks,
+    at: now,
+    stepIndex: traffic.stepIndex,
+    step: traffic.step,
+    canary: launched.serverGroup,
+    baseline: state.live.serverGroup,
+    score: verdict.score,
+    decision: verdict.decision,
+    reason: verdict.reason,
+    metrics: verdict.metrics,
+  };
+  await putJudgment(state.cluster, record);
+  await notify('Canary Judged', { cluster: state.cluster, release: state.release, ...record });
+
+  if (verdict.decision === 'fail') throw new CanaryFailed(launched.serverGroup, verdict.failing, verdict.reason);
+  const next = { ...progress, looks: looks + 1, score: verdict.score };
+  if (verdict.decision === 'extend') return { ...next, decision: 'extend', extended: { stepIndex: traffic.stepIndex, until: now + extendMinutes * 60_000 } };
+  return { ...next, decision: verdict.decision };
+}
