@@ -11,6 +11,7 @@ import { currentCaller } from '../../sim/caller.js';
 import { THROTTLE } from '../../sim/faults.js';
 import type { Anchor, ErrorKind, Fault } from './catalogue.js';
 import type { Monitor } from './monitor.js';
+import { JUDGED_SCENARIOS } from '../../local/scenarios.js';
 import { ALARM, RELEASES, type ScenarioWorld } from './world.js';
 
 const PERMANENT_EXEMPT = new Set(['rollback', 'teardown']);
@@ -107,6 +108,12 @@ export class ArmedFaults {
             this.actions++;
           }
           break;
+        case 'judged-release': {
+          // The same release behaviour as the demo scenario of that name; judged only in worlds with a canary section.
+          const name = f.how === 'slow' ? 'slow-release' : f.how === 'noisy' ? 'noisy-healthy' : 'subtle-errors';
+          JUDGED_SCENARIOS[name]?.arm?.(cloud, release);
+          break;
+        }
         case 'alarm':
           if (this.world.shape.alarms) this.at(f.at, () => cloud.cloudwatch.flip(ALARM, 'ALARM'));
           break;

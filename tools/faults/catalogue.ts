@@ -62,6 +62,7 @@ export const FUNCTION_KEYS = [
   'finalize',
   'rollback',
   'teardown',
+  'judgeCanary',
 ] as const;
 
 /**
@@ -96,7 +97,9 @@ export type Fault =
   /** A second, different release of the same cluster. */
   | { kind: 'second-release'; afterTriggerSeconds: number }
   /** The old group's teardown schedule fires `delaySeconds` after it is created. */
-  | { kind: 'teardown-early'; delaySeconds: number };
+  | { kind: 'teardown-early'; delaySeconds: number }
+  /** A release only the canary judge can tell apart (local/scenarios.ts): slower p99, 1.5 % errors, or healthy but noisy. */
+  | { kind: 'judged-release'; how: 'slow' | 'subtle-errors' | 'noisy' };
 
 const SERVICE_OPS: [string, string | undefined][] = Object.entries(OPERATIONS).flatMap(([service, ops]) => [
   ...ops.map((op): [string, string | undefined] => [service, op]),
@@ -161,6 +164,7 @@ export const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('repeat-trigger' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 900 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('second-release' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 1_800 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('teardown-early' as const), delaySeconds: fc.integer({ min: 0, max: 600 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('judged-release' as const), how: fc.constantFrom('slow' as const, 'subtle-errors' as const, 'noisy' as const) }) },
 );
 
 /** Simulated latency a fault list may add in all: a Lambda outliving its Task timeout (90 s) would be a simulator artefact. */
@@ -198,5 +202,7 @@ export function describeFault(f: Fault): string {
       return `second release ${f.afterTriggerSeconds}s after the trigger`;
     case 'teardown-early':
       return `teardown fires ${f.delaySeconds}s after it is scheduled`;
+    case 'judged-release':
+      return `judged release: ${f.how}`;
   }
 }

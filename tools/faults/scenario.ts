@@ -23,6 +23,8 @@ export interface WorldShape {
   healthGateMinutes: number;
   retainMinutes: number;
   scaleDownOld: boolean;
+  /** The canary judge runs between steps (worlds with a step before 100 % and waits of 300 s only). */
+  canary?: boolean;
 }
 
 export interface Scenario {
@@ -48,6 +50,7 @@ export const worldArbitrary: fc.Arbitrary<WorldShape> = fc.record({
   healthGateMinutes: fc.integer({ min: 3, max: 12 }),
   retainMinutes: fc.constantFrom(0, 1, 5, 10),
   scaleDownOld: fc.boolean(),
+  canary: fc.boolean(),
 });
 
 export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
@@ -55,6 +58,9 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
   world: worldArbitrary,
   faults: fc.array(faultArbitrary, { maxLength: 6 }).filter((f) => totalLatency(f) <= LATENCY_BUDGET_MS),
 });
+
+/** Whether the world's config carries a canary section: the judge needs a step before 100 % and time to gather samples. */
+export const judged = (w: WorldShape): boolean => w.canary === true && w.steps.length > 1 && w.stepWaitSeconds >= 300;
 
 /** A readable summary: the world on one line, one line per fault. */
 export function describeScenario(s: Scenario): string {
@@ -70,6 +76,7 @@ export function describeScenario(s: Scenario): string {
     `gate ${w.healthGateMinutes} min`,
     `retain ${w.retainMinutes} min`,
     w.scaleDownOld ? 'scale down old' : 'old kept warm',
+    ...(judged(w) ? ['canary judge'] : []),
   ].join(', ');
   const faults = s.faults.length === 0 ? ['  (no faults)'] : s.faults.map((f) => `  - ${describeFault(f)}`);
   return [head, ...faults].join('\n');

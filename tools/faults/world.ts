@@ -13,7 +13,7 @@ import type { EmbeddedCloud } from '../../sim/cloud.js';
 import { executionName } from '../../src/domain/names.js';
 import { DemoSession } from '../../local/demo.js';
 import { putClusterConfig } from '../../local/demo-world.js';
-import type { WorldShape } from './scenario.js';
+import { judged, type WorldShape } from './scenario.js';
 
 export const RELEASES = ['1.1.0', '1.2.0'] as const;
 export const ALARM = 'web-prod-5xx';
@@ -46,6 +46,7 @@ export class ScenarioWorld {
         ...config,
         healthGate: { ...config.healthGate, minHealthyPercent: shape.minHealthyPercent },
         teardown: { ...config.teardown, scaleDownOld: shape.scaleDownOld },
+        ...(judged(shape) ? { canary: {} } : {}),
       });
       const images = new Map<string, string>();
       if (shape.prebaked) for (const release of RELEASES) images.set(release, await registerImage(session.world.cluster, release));
