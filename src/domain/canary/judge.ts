@@ -67,7 +67,9 @@ export function classify(rule: MetricRule, series: Series): MetricVerdict {
   const diff = base.canary.mean - base.baseline.mean;
   const change = base.baseline.mean === 0 ? (diff === 0 ? 0 : null) : diff / Math.abs(base.baseline.mean);
   const big = (sign: 1 | -1) => sign * diff > 0 && Math.abs(diff) >= rule.minAbsoluteChange && (change === null || Math.abs(change) >= rule.effectSize);
-  const significant = test.p < 1 - rule.confidence;
+  // 1 − 0.95 is 0.050000000000000044 in floating point: round, so p = 1/20 is not "below 0.05".
+  const alpha = Math.round((1 - rule.confidence) * 1e9) / 1e9;
+  const significant = test.p < alpha;
   let verdict: MetricVerdict['verdict'] = 'pass';
   if (significant && rule.direction !== 'decrease' && big(1)) verdict = 'high';
   else if (significant && rule.direction !== 'increase' && big(-1)) verdict = 'low';
