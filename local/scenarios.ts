@@ -63,6 +63,9 @@ const JUDGED: WorldOptions = { steps: [10, 50, 100], stepWaitSeconds: 300, alarm
 /** Every release fails 0.1 % of requests: a real service's background error rate. */
 const BACKGROUND_ERRORS = 0.001;
 
+/** Noisy but healthy: more background errors and a long latency tail, both releases alike (also a class of the judge's bench). */
+export const NOISY = { errorRate: 0.003, latency: { medianSeconds: 0.05, p99Seconds: 0.4, jitter: 0.1 } };
+
 export const JUDGED_SCENARIOS: Record<string, Scenario> = {
   'slow-release': {
     name: 'slow-release',
@@ -87,12 +90,12 @@ export const JUDGED_SCENARIOS: Record<string, Scenario> = {
   },
   'noisy-healthy': {
     name: 'noisy-healthy',
-    summary: 'both releases alike but noisy (0.3 % errors, latency jitter minute to minute): the canary judge promotes every step',
+    summary: 'both releases alike but noisy (0.3 % errors, a long latency tail: p99 8× the median, minutes ±10 %): the canary judge promotes every step',
     world: JUDGED,
     expect: 'succeeded',
     arm: (cloud) => {
-      cloud.apps.defaults.errorRate = 0.003;
-      cloud.apps.defaults.latency = { ...cloud.apps.defaults.latency, jitter: 0.25 };
+      cloud.apps.defaults.errorRate = NOISY.errorRate;
+      cloud.apps.defaults.latency = NOISY.latency;
     },
   },
 };

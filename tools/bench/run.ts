@@ -1,16 +1,18 @@
 /**
- * npm run bench [-- --only overhead,rollback,scale,concurrent,bundles,local,cloud]
+ * npm run bench [-- --only overhead,rollback,scale,concurrent,bundles,local,cloud,judge]
  *
  * Everything on the embedded cloud with fixed seeds; prints a table and, when every section ran,
- * writes tools/bench/results.json (shape documented in the README, "Benchmarks").
+ * writes tools/bench/results.json (shape documented in the README, "Benchmarks"). `--only judge`
+ * updates just the `judge` key of an existing results.json.
  */
 import './lib/env.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatCloudBench, runCloudBench, type CloudBench } from './cloud.js';
 import { type BundleMeasure, type BundleReport, functionsOf, measureBundles } from './lib/bundles.js';
 import { machine, quiet, round, table } from './lib/common.js';
 import type { DeployMeasure } from './lib/deploy.js';
+import { type JudgeBench, runJudgeBench } from './lib/judge.js';
 import { type LocalRun, runDemoProcess, runFaults, runLocal } from './lib/local.js';
 import { type ConcurrentRun, runAtScale, runConcurrent, type ScaleRun } from './lib/scale.js';
 import {
@@ -24,7 +26,7 @@ import {
   type ScenarioResult,
 } from './lib/scenarios.js';
 
-const SECTIONS = ['bundles', 'overhead', 'rollback', 'scale', 'concurrent', 'cloud', 'local'] as const;
+const SECTIONS = ['bundles', 'overhead', 'rollback', 'scale', 'concurrent', 'cloud', 'local', 'judge'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -93,6 +95,12 @@ if (wanted('local')) {
   faults1000 = runFaults(1000);
 }
 
+let judgeBench: JudgeBench | undefined;
+if (wanted('judge')) {
+  log('judge: 1,000 seeded series per class, then 5 whole deployments per class');
+  judgeBench = await runJudgeBench(1000, 5);
+}
+
 // ---- results ---------------------------------------------------------------------------------
 
 const canary = scenarios.find((s) => s.name === 'canary-10min-bake');
@@ -139,6 +147,7 @@ const results = {
   cloud: cloud ?? null,
   scale: scale.map((s) => ({ instances: s.instances, apiCalls: s.deploy.apiCalls, deploySeconds: s.deploy.deploySeconds, wallMs: s.wallMs, peakHeapDeltaMb: s.peakHeapDeltaMb, apiCallsByOperation: s.deploy.apiCallsByOperation })),
   scenarios,
+  judge: judgeBench ?? null,
 };
 
 // ---- the table -------------------------------------------------------------------------------
@@ -175,6 +184,13 @@ if (faults1000 !== undefined)
     faults1000 ? `${faults1000.wallMs} ms, peak RSS ${fmt(faults1000.peakRssMb, ' MB')} (100 runs: ${fmt(faults100?.peakRssMb, ' MB')}), ${results.faults1000Violations} violations` : 'tools/faults/main.ts not there yet',
     'flat RSS',
   ]);
+if (judgeBench) {
+  const pct = (x: number) => `${round(x * 100, 2)} %`;
+  rows.push(['canary judge (simulated series)', `${judgeBench.runs} runs: false rollbacks ${pct(judgeBench.falseRollbackRate)}, misses ${pct(judgeBench.missRate)}, median detection ${fmt(judgeBench.medianDetectionSeconds, ' s')}`, '≤ 1 %, ≤ 5 %']);
+  for (const c of judgeBench.classes) rows.push([`  ${c.name}`, `${c.rolledBack}/${c.runs} rolled back${c.bad ? `, median detection ${fmt(c.medianDetectionSeconds, ' s')}` : ''}`, c.bad ? 'all' : 'none']);
+  const p = judgeBench.pipeline;
+  rows.push(['canary judge (whole deployments)', `${p.runs} runs: false rollbacks ${pct(p.falseRollbackRate)}, misses ${pct(p.missRate)}, median traffic → restored ${fmt(p.medianDetectionSeconds, ' s')}`, '']);
+}
 if (cloud) rows.push(['embedded cloud, 100 instances, 1 h', `${cloud.simulatedSecondsPerWallSecond} simulated s per wall s, peak RSS ${cloud.peakRssMb} MB, heap ${cloud.peakHeapMb} MB`, '']);
 
 const m = results.machine;
@@ -183,4 +199,9 @@ if (cloud) process.stdout.write(`\n${formatCloudBench(cloud)}\n`);
 if (only.length === SECTIONS.length) {
   writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write('wrote tools/bench/results.json\n');
+} else if (only.length === 1 && only[0] === 'judge' && judgeBench) {
+  const file = new URL('./results.json', import.meta.url);
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, `${JSON.stringify({ ...previous, judge: judgeBench }, null, 2)}\n`);
+  process.stdout.write('wrote the judge key of tools/bench/results.json\n');
 } else process.stdout.write('(--only: tools/bench/results.json left as it was)\n');

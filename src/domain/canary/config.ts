@@ -94,12 +94,14 @@ export interface MetricRule {
 }
 
 /**
- * Defaults of the built-in metrics. Errors are critical: a 1 % 5xx canary must never pass on
- * latency alone; the absolute floor (0.5 percentage points) keeps a handful of errors in a quiet
- * minute from failing a healthy release. Latency: a 20 % slower mean, significant at 95 %.
+ * Defaults of the built-in metrics, tuned with `npm run bench` (tools/bench/lib/judge.ts). Errors
+ * are critical: a 1 % 5xx canary must never pass on latency alone. It fails when its pooled error
+ * rate is at least double the baseline's AND 0.75 percentage points above it: at a 10 % step a
+ * canary sees a few hundred requests a minute, and a handful of chance errors must not fail a
+ * healthy release. Latency: a 20 % higher mean of the per-minute percentile, significant at 95 %.
  */
 export const BUILTIN_DEFAULTS: Record<BuiltinName, MetricRule> = {
-  errorRate: { name: 'errorRate', direction: 'increase', confidence: 0.95, effectSize: 0.5, minAbsoluteChange: 0.005, critical: true, weight: 2, minSamples: 3 },
+  errorRate: { name: 'errorRate', direction: 'increase', confidence: 0.95, effectSize: 1, minAbsoluteChange: 0.0075, critical: true, weight: 2, minSamples: 3 },
   latencyP50: { name: 'latencyP50', direction: 'increase', confidence: 0.95, effectSize: 0.2, minAbsoluteChange: 0, critical: false, weight: 1, minSamples: 3 },
   latencyP99: { name: 'latencyP99', direction: 'increase', confidence: 0.95, effectSize: 0.2, minAbsoluteChange: 0, critical: false, weight: 1, minSamples: 3 },
 };

@@ -95,15 +95,17 @@ export function planQueries(rules: readonly MetricRule[], config: CanaryConfig, 
     const out = new Map<string, Series>();
     const series = (f: (role: Role) => number[]): Series => ({ canary: f('canary'), baseline: f('baseline') });
     const inWindow = (m: ReadonlyMap<number, number>) => minutes.filter((t) => m.has(t)).map((t) => m.get(t) as number);
-    if (names.has('errorRate'))
-      out.set(
-        'errorRate',
-        series((role) => {
-          const requests = get(`${role}_requests`);
-          const errors = get(`${role}_errors`);
-          return minutes.filter((t) => (requests.get(t) ?? 0) > 0).map((t) => (errors.get(t) ?? 0) / (requests.get(t) as number));
-        }),
-      );
+    if (names.has('errorRate')) {
+      const rate = (role: Role) => {
+        const requests = get(`${role}_requests`);
+        const errors = get(`${role}_errors`);
+        const served = minutes.filter((t) => (requests.get(t) ?? 0) > 0);
+        return { values: served.map((t) => (errors.get(t) ?? 0) / (requests.get(t) as number)), weights: served.map((t) => requests.get(t) as number) };
+      };
+      const c = rate('canary');
+      const b = rate('baseline');
+      out.set('errorRate', { canary: c.values, baseline: b.values, canaryWeights: c.weights, baselineWeights: b.weights });
+    }
     if (names.has('latencyP50')) out.set('latencyP50', series((role) => inWindow(get(`${role}_p50`))));
     if (names.has('latencyP99')) out.set('latencyP99', series((role) => inWindow(get(`${role}_p99`))));
     users.forEach((m, i) =>

@@ -29,7 +29,7 @@ describe('the canary section', () => {
     expect(c).toEqual({});
     const rules = metricRules(c as NonNullable<typeof c>);
     expect(rules.map((r) => r.name)).toEqual(['errorRate', 'latencyP50', 'latencyP99']);
-    expect(rules[0]).toEqual({ name: 'errorRate', direction: 'increase', confidence: 0.95, effectSize: 0.5, minAbsoluteChange: 0.005, critical: true, weight: 2, minSamples: 3 });
+    expect(rules[0]).toEqual({ name: 'errorRate', direction: 'increase', confidence: 0.95, effectSize: 1, minAbsoluteChange: 0.0075, critical: true, weight: 2, minSamples: 3 });
     expect(thresholds(c as NonNullable<typeof c>)).toEqual({ pass: 95, marginal: 75, extendMinutes: 5 });
     expect(minimumStepSeconds(c as NonNullable<typeof c>)).toBe(240);
   });
