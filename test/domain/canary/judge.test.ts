@@ -83,10 +83,27 @@ describe('judge', () => {
     expect(judge(RULES, healthy(), MID).decision).toBe('watch');
   });
 
-  it('fails at any look when a critical metric fails, naming it', () => {
-    // Prepare
+  it('an early look needs 99 % confidence: four bad minutes fail at the end, not before', () => {
+    // Prepare: 4 against 4 gives at best p = 1/70 ≈ 0.014
     const s = healthy();
     s.set('errorRate', { canary: [0.015, 0.02, 0.012, 0.018], baseline: [0.001, 0, 0.002, 0.001] });
+    // Assess
+    expect(judge(RULES, s, MID).decision).toBe('watch');
+    expect(judge(RULES, s, END).decision).toBe('fail');
+  });
+
+  it('the mean of a rate is pooled by its weights: a busy minute counts for more', () => {
+    // Prepare: per-minute rates average 0.0105 but the pooled rate is 0.0019
+    const v = classify(ERRORS, { canary: [0.02, 0.001, 0.02, 0.001], baseline: [0, 0, 0, 0], canaryWeights: [10, 1000, 10, 1000], baselineWeights: [1000, 1000, 1000, 1000] });
+    // Assess
+    expect(v.canary.mean).toBeCloseTo((0.2 + 1 + 0.2 + 1) / 2020, 10);
+    expect(v.verdict).toBe('pass');
+  });
+
+  it('fails at any look when a critical metric fails, naming it', () => {
+    // Prepare: six minutes each, enough for an early look's 99 % confidence
+    const s = healthy();
+    s.set('errorRate', { canary: [0.015, 0.02, 0.012, 0.018, 0.016, 0.014], baseline: [0.001, 0, 0.002, 0.001, 0.001, 0] });
     // Act
     const v = judge(RULES, s, MID);
     // Assess
@@ -115,8 +132,8 @@ describe('judge', () => {
   it('a score below marginal fails at any look', () => {
     // Prepare: both latencies fail: score 2/4 = 50
     const s = healthy();
-    s.set('latencyP50', { canary: [0.07, 0.071, 0.072, 0.07], baseline: [0.05, 0.051, 0.049, 0.05] });
-    s.set('latencyP99', { canary: [0.21, 0.22, 0.2, 0.21], baseline: [0.15, 0.16, 0.14, 0.15] });
+    s.set('latencyP50', { canary: [0.07, 0.071, 0.072, 0.07, 0.071, 0.07], baseline: [0.05, 0.051, 0.049, 0.05, 0.05, 0.05] });
+    s.set('latencyP99', { canary: [0.21, 0.22, 0.2, 0.21, 0.21, 0.22], baseline: [0.15, 0.16, 0.14, 0.15, 0.15, 0.15] });
     // Act
     const v = judge(RULES, s, MID);
     // Assess
@@ -146,7 +163,7 @@ describe('judge', () => {
     const s = healthy();
     s.set('latencyP99', { canary: [0.21, 0.22, 0.2, 0.21], baseline: [0.15, 0.16, 0.14, 0.15] });
     // Act
-    const v = judge([ERRORS, P50, heavy], s, MID);
+    const v = judge([ERRORS, P50, heavy], s, END);
     // Assess
     expect(v.score).toBeCloseTo((100 * 3) / 13, 6);
     expect(v.decision).toBe('fail');

@@ -61,7 +61,7 @@ describe('planQueries', () => {
       ]),
     );
     // Assess
-    expect(series.get('errorRate')).toEqual({ canary: [0, 0.02], baseline: [0, 0, 0] });
+    expect(series.get('errorRate')).toEqual({ canary: [0, 0.02], baseline: [0, 0, 0], canaryWeights: [300, 200], baselineWeights: [2700, 2700, 2700] });
   });
 
   it('fills user-metric placeholders per group and applies `missing: zero`', () => {
