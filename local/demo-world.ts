@@ -40,6 +40,8 @@ export interface WorldOptions {
   retainMinutes?: number;
   /** The cluster config's `canary` section (the judge between traffic steps). */
   canary?: ClusterConfigInput['canary'];
+  /** The cluster config's `approval` section (manual judgment before traffic steps). */
+  approval?: ClusterConfigInput['approval'];
 }
 
 export interface DemoWorld {
@@ -187,6 +189,7 @@ export async function seedDemoWorld(options: WorldOptions = {}): Promise<DemoWor
     traffic: { steps: options.steps ?? [100], waitSeconds: options.stepWaitSeconds ?? 120, alarmNames: options.alarms ?? [] },
     teardown: { retainMinutes: options.retainMinutes ?? 60, maxRemainingGroups: 2 },
     ...(options.canary === undefined ? {} : { canary: options.canary }),
+    ...(options.approval === undefined ? {} : { approval: options.approval }),
     ...(options.firstDeploy
       ? {
           launch: {

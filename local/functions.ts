@@ -5,6 +5,7 @@ import { handler as checkBake } from '../functions/check-bake.js';
 import { handler as finalize } from '../functions/finalize.js';
 import { handler as healthGate } from '../functions/health-gate.js';
 import { handler as judgeCanary } from '../functions/judge-canary.js';
+import { handler as requestApproval } from '../functions/request-approval.js';
 import { handler as launchGroup } from '../functions/launch-group.js';
 import { handler as manualRollback } from '../functions/manual-rollback.js';
 import { handler as plan } from '../functions/plan.js';
@@ -28,4 +29,5 @@ export const FUNCTIONS: Record<string, LambdaHandler> = {
   rollback,
   manualRollback,
   judgeCanary,
+  requestApproval,
 };

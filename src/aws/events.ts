@@ -3,7 +3,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { optionalSetting } from '../env.js';
 import { client } from './clients.js';
 
-export type NotificationType = 'Deployment Succeeded' | 'Deployment Rolled Back' | 'Deployment Failed' | 'Canary Judged';
+export type NotificationType = 'Deployment Succeeded' | 'Deployment Rolled Back' | 'Deployment Failed' | 'Canary Judged' | 'Approval Requested';
 
 export async function notify(type: NotificationType, detail: Record<string, unknown>): Promise<void> {
   await client(EventBridgeClient).send(

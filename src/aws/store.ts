@@ -89,6 +89,20 @@ export interface DeploymentRecord {
   endedAt?: number;
   cause?: string;
   kind?: 'deploy' | 'rollback';
+  /** The approval request the deployment waits on, if any (src/steps/request-approval.ts). */
+  approval?: PendingApproval;
+}
+
+export interface PendingApproval {
+  /** The Step Functions task token promote/reject answer. */
+  token: string;
+  stepIndex: number;
+  /** Percent of traffic the approved step moves to the new group. */
+  step: number;
+  requestedAt: number;
+  expiresAt: number;
+  /** The exact SendTaskSuccess output that approves this step. */
+  output: string;
 }
 
 /** Records a deployment; a retry of the same step writes the same item again. */
@@ -203,4 +217,37 @@ export async function listJudgments(cluster: string, deployment: string): Promis
     start = page.LastEvaluatedKey;
   } while (start);
   return out;
+}
+
+/** Records the approval request a deployment now waits on (a retry writes the same). */
+export async function setApproval(cluster: string, deployment: string, approval: PendingApproval): Promise<void> {
+  await ddb().send(
+    new UpdateItemCommand({
+      TableName: setting('tableName'),
+      Key: marshall({ pk: pk(cluster), sk: `deployment#${deployment}` }),
+      UpdateExpression: 'SET approval = :a',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: marshall({ ':a': approval }),
+    }),
+  );
+}
+
+/** Removes an answered request, only if it is still `token`'s (a newer request is left alone). False when it was already gone. */
+export async function clearApproval(cluster: string, deployment: string, token: string): Promise<boolean> {
+  try {
+    await ddb().send(
+      new UpdateItemCommand({
+        TableName: setting('tableName'),
+        Key: marshall({ pk: pk(cluster), sk: `deployment#${deployment}` }),
+        UpdateExpression: 'REMOVE approval',
+        ConditionExpression: 'approval.#t = :t',
+        ExpressionAttributeNames: { '#t': 'token' },
+        ExpressionAttributeValues: marshall({ ':t': token }),
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
 }

@@ -4,6 +4,7 @@
  * optional field has the default documented beside it, so the parsed value is complete.
  */
 import * as z from 'zod';
+import { approvalSchema, unknownApprovalSteps } from './approval.js';
 import { canarySchema, minimumStepSeconds } from './canary/config.js';
 import { InvalidClusterConfig } from './errors.js';
 import { IMAGE_ID_PATTERN, SECURITY_GROUP_ID_PATTERN, SUBNET_ID_PATTERN, VPC_ID_PATTERN } from './ids.js';
@@ -182,6 +183,8 @@ export const clusterConfigSchema = z
     rollbackOnFailure: z.boolean().default(true),
     /** The canary judge between traffic steps (src/domain/canary/config.ts). Absent: alarms only. */
     canary: z.optional(canarySchema),
+    /** Manual judgment before traffic steps (src/domain/approval.ts). Absent: no approval. */
+    approval: z.optional(approvalSchema),
   })
   .superRefine((c, ctx) => {
     if (c.listenerArn === undefined && c.ruleArn === undefined)
@@ -189,6 +192,8 @@ export const clusterConfigSchema = z
     if (c.listenerArn !== undefined && c.ruleArn !== undefined)
       ctx.addIssue({ code: 'custom', path: ['ruleArn'], message: 'give listenerArn or ruleArn, not both' });
     if (c.canary !== undefined) canaryProblems(c, ctx);
+    const unknown = c.approval === undefined ? [] : unknownApprovalSteps(c.approval, c.traffic.steps);
+    if (unknown.length > 0) ctx.addIssue({ code: 'custom', path: ['approval', 'beforeSteps'], message: `must be values of traffic.steps (${c.traffic.steps.join(', ')}), got ${unknown.join(', ')}` });
   });
 
 /** The judge needs a step before 100 % and a wait long enough for its samples. */

@@ -21,6 +21,7 @@ export const ERROR_NAMES = [
   'RollbackUnavailable',
   'NamespaceExhausted',
   'CanaryFailed',
+  'ApprovalNotPending',
 ] as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[number];
@@ -195,7 +196,18 @@ export class CanaryFailed extends DomainError {
     readonly metrics: readonly string[],
     readonly reason: string,
   ) {
-    super(`canary ${serverGroup} failed${metrics.length > 0 ? ` on ${metrics.join(', ')}` : ''}: ${reason}`);
+    super(`canary ${serverGroup} failed${metrics.length > 0 ? ` on ${Array.from(metrics).join(', ')}` : ''}: ${reason}`);
+  }
+}
+
+/** A promote or reject found nothing to answer: no deployment waits for an approval, or it was answered or timed out. */
+export class ApprovalNotPending extends DomainError {
+  override readonly name = 'ApprovalNotPending' as const;
+  constructor(
+    readonly cluster: string,
+    readonly reason: string,
+  ) {
+    super(`no approval pending for cluster ${cluster}: ${reason}`);
   }
 }
 

@@ -10,6 +10,7 @@
 import { describeGroup } from '../aws/autoscaling.js';
 import { alarmsInAlarm } from '../aws/cloudwatch.js';
 import { readSwapPoint, targetStates, writeSwapPoint } from '../aws/elbv2.js';
+import { approvalDefaults, needsApproval } from '../domain/approval.js';
 import { AlarmTriggered, ListenerDrifted, TrafficGuardViolation } from '../domain/errors.js';
 import { countHealthy, requiredHealthy } from '../domain/health.js';
 import { watchSeconds } from '../domain/poll.js';
@@ -38,6 +39,11 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
   }
   const stepIndex = state.traffic ? state.traffic.stepIndex + 1 : 0;
   const step = steps[stepIndex] as number;
+  if (state.config.approval && needsApproval(state.config.approval, stepIndex, step, state.approval)) {
+    // A person decides first: the listener stays as it is (before the first step: as staged).
+    const { approval: _previous, ...held } = current ?? { stepIndex: -1, step: 0, weights: { [launched.serverGroup]: 0, ...(state.live ? { [state.live.serverGroup]: 100 } : {}) }, actions: launched.staged, done: false };
+    return { ...held, waitSeconds: 0, approval: { stepIndex, step, timeoutSeconds: approvalDefaults(state.config.approval).timeoutMinutes * 60 } };
+  }
   const { newWeight, oldWeight } = forwardWeights(step);
   const targets: WeightedTarget[] = [{ arn: launched.targetGroupArn, weight: newWeight }];
   const weights: Record<string, number> = { [launched.serverGroup]: newWeight };

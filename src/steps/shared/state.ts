@@ -4,6 +4,7 @@
  * decided before it.
  */
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ApprovalAnswer, ApprovalRequest } from '../../domain/approval.js';
 import type { ClusterConfig } from '../../domain/config.js';
 import type { DeployInput } from '../../domain/input.js';
 import type { BakeSeconds } from '../../domain/poll.js';
@@ -69,6 +70,8 @@ export interface TrafficProgress {
   waitSeconds: number;
   /** Epoch ms when this step's wait ends; until then the step only watches the alarms. */
   stepEndsAt?: number;
+  /** Set when the next step waits for a person (config `approval`): nothing was changed. */
+  approval?: ApprovalRequest;
 }
 
 export interface JudgmentProgress {
@@ -102,5 +105,7 @@ export interface DeploymentState {
   gate?: GateProgress;
   traffic?: TrafficProgress;
   judgment?: JudgmentProgress;
+  /** The answer to the last approval request (SendTaskSuccess output). */
+  approval?: ApprovalAnswer;
   error?: { Error: string; Cause: string };
 }

@@ -53,9 +53,10 @@ describe('the runs the permissions are derived from', () => {
       'canary-steps': ['SUCCEEDED', 'teardown done'],
       'subtle-errors': ['FAILED'],
       'noisy-healthy': ['SUCCEEDED', 'teardown done'],
+      approval: ['SUCCEEDED'],
     });
     const callers = new Set(observed.calls.map((c) => c.caller));
-    expect([...callers].sort()).toEqual(['bakeImage', 'checkBake', 'finalize', 'healthGate', 'judgeCanary', 'launchGroup', 'manualRollback', 'plan', 'rollback', 'swapTargetGroup', 'teardown', 'trigger', 'verifyImage']);
+    expect([...callers].sort()).toEqual(['bakeImage', 'checkBake', 'finalize', 'healthGate', 'judgeCanary', 'launchGroup', 'manualRollback', 'plan', 'requestApproval', 'rollback', 'swapTargetGroup', 'teardown', 'trigger', 'verifyImage']);
     const creators = new Set(observed.calls.filter((c) => c.operation === 'CreateSchedule').map((c) => c.caller));
     expect([...creators].sort()).toEqual(SCHEDULE_CREATORS);
   });

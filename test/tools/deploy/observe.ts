@@ -10,6 +10,7 @@ import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { promote } from '../../../src/aws/approvals.js';
 import { client } from '../../../src/aws/clients.js';
 import { currentCaller } from '../../../sim/caller.js';
 import type { Call } from '../../../tools/deploy/iam-actions.js';
@@ -52,12 +53,12 @@ export async function observe(): Promise<Observed> {
     },
   });
   try {
-    for (const name of SCENARIOS) {
-      const s = await DemoSession.create(name, 1);
+    for (const name of [...SCENARIOS, APPROVAL]) {
+      const s = name === APPROVAL ? await DemoSession.create('happy', 1, { steps: [10, 100], stepWaitSeconds: 60, approval: {} }) : await DemoSession.create(name, 1);
       try {
         observed.account = s.cloud.accountId;
         observed.region = s.cloud.region;
-        observed.outcomes[name] = name === 'happy' ? await extendedHappy(s) : await plain(s);
+        observed.outcomes[name] = name === 'happy' ? await extendedHappy(s) : name === APPROVAL ? await approved(s) : await plain(s);
         for (const c of s.cloud.log.calls) {
           if (c.caller) observed.calls.push({ caller: c.caller, service: c.service, operation: c.operation, input: c.input });
         }
@@ -69,6 +70,16 @@ export async function observe(): Promise<Observed> {
     process.env = realEnv;
   }
   return observed;
+}
+
+/** Not a demo scenario: the happy world with an approval before 100 %, answered by promote. */
+const APPROVAL = 'approval';
+
+async function approved(s: DemoSession): Promise<string[]> {
+  await s.upload();
+  await s.cloud.clock.runUntil(() => s.cloud.log.calls.some((c) => c.caller === 'requestApproval' && c.operation === 'PutEvents'), { limitMs: 3600_000 });
+  await promote(s.world.cluster, 'iam test');
+  return [(await s.awaitExecutions(1)).status];
 }
 
 /** The scenario as the demo runs it: upload, the deployment, the old group's teardown. */

@@ -1,0 +1,58 @@
+/**
+ * Answering a deployment that waits for a person: `promote` (SendTaskSuccess) lets the waiting
+ * traffic step happen, `reject` (SendTaskFailure with ApprovalRejected) rolls the deployment back.
+ * The task token is the one the waiting deployment recorded in the ledger; the cluster's lock says
+ * which deployment that is. What the CLI and operators call.
+ */
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { APPROVAL_REJECTED, type ApprovalAnswer } from '../domain/approval.js';
+import { ApprovalNotPending } from '../domain/errors.js';
+import { client } from './clients.js';
+import { clearApproval, getDeployment, lockHolder, type PendingApproval } from './store.js';
+
+export interface Answered {
+  cluster: string;
+  deployment: string;
+  step: number;
+  decision: 'promoted' | 'rejected';
+}
+
+/** The request the cluster's running deployment waits on; ApprovalNotPending when there is none. */
+export async function pendingApproval(cluster: string, now = Date.now()): Promise<{ deployment: string; approval: PendingApproval }> {
+  const holder = await lockHolder(cluster);
+  if (!holder) throw new ApprovalNotPending(cluster, 'no deployment is running');
+  const record = await getDeployment(cluster, holder.deployment);
+  const approval = record?.approval;
+  if (!approval) throw new ApprovalNotPending(cluster, `deployment ${holder.deployment} is not waiting for an approval (already answered, or not there yet)`);
+  if (now > approval.expiresAt) throw new ApprovalNotPending(cluster, `the request of deployment ${holder.deployment} timed out at ${new Date(approval.expiresAt).toISOString()}`);
+  return { deployment: holder.deployment, approval };
+}
+
+/** Step Functions answers a closed token (answered, timed out, execution ended) with TaskTimedOut. */
+const isClosedToken = (err: unknown) => ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((err as Error).name);
+
+export async function promote(cluster: string, by: string): Promise<Answered> {
+  const { deployment, approval } = await pendingApproval(cluster);
+  const output: ApprovalAnswer = { ...(JSON.parse(approval.output) as Omit<ApprovalAnswer, 'by' | 'at'>), by, at: Date.now() };
+  await answer(cluster, deployment, approval, () => client(SFNClient).send(new SendTaskSuccessCommand({ taskToken: approval.token, output: JSON.stringify(output) })));
+  return { cluster, deployment, step: approval.step, decision: 'promoted' };
+}
+
+export async function reject(cluster: string, by: string, reason = 'rejected'): Promise<Answered> {
+  const { deployment, approval } = await pendingApproval(cluster);
+  // Cause is at most 32,768 characters (SendTaskFailure).
+  const cause = `step ${approval.step}% rejected by ${by}: ${reason}`.slice(0, 32_768);
+  await answer(cluster, deployment, approval, () => client(SFNClient).send(new SendTaskFailureCommand({ taskToken: approval.token, error: APPROVAL_REJECTED, cause })));
+  return { cluster, deployment, step: approval.step, decision: 'rejected' };
+}
+
+async function answer(cluster: string, deployment: string, approval: PendingApproval, send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (err) {
+    if (!isClosedToken(err)) throw err;
+    await clearApproval(cluster, deployment, approval.token);
+    throw new ApprovalNotPending(cluster, `the request of deployment ${deployment} was already answered or timed out`);
+  }
+  await clearApproval(cluster, deployment, approval.token);
+}

@@ -1,0 +1,135 @@
+/**
+ * Manual judgment on the real state machine: the deployment waits before the 100 % step with its
+ * task token in the ledger, holding traffic and lock; promote lets the step happen, reject and a
+ * timeout roll back; a second or late answer is refused with ApprovalNotPending.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { pendingApproval, promote, reject } from '../../src/aws/approvals.js';
+import { getDeployment, lockHolder } from '../../src/aws/store.js';
+import { ApprovalNotPending } from '../../src/domain/errors.js';
+import { DemoSession } from '../../local/demo.js';
+import { snapshotCluster } from '../../local/inspect.js';
+
+let session: DemoSession | undefined;
+afterEach(() => {
+  session?.dispose();
+  session = undefined;
+});
+
+type Approval = NonNullable<Parameters<typeof DemoSession.create>[2]>['approval'];
+
+/** A deployment 10 → 100 that has reached its approval request. */
+async function waiting(approval: Approval = { beforeSteps: [100], timeoutMinutes: 10 }) {
+  session = await DemoSession.create('happy', 1, { steps: [10, 100], stepWaitSeconds: 60, approval });
+  const s = session;
+  await s.upload();
+  await s.cloud.clock.runUntil(() => s.cloud.lambda.count('requestApproval') > 0, { limitMs: 3600_000 });
+  await s.cloud.clock.runUntil(() => s.cloud.sfn.executions()[0]?.status !== 'RUNNING' || s.cloud.log.calls.some((c) => c.caller === 'requestApproval' && c.operation === 'PutEvents'), { limitMs: 60_000 });
+  return s;
+}
+
+const refusal = async (p: Promise<unknown>): Promise<ApprovalNotPending> => {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ApprovalNotPending) return e;
+    throw e;
+  }
+  throw new Error('expected ApprovalNotPending');
+};
+
+describe('approval before 100 %', () => {
+  it('waits holding 10 % and the lock, with the token in the ledger and an Approval Requested event', async () => {
+    // Prepare
+    const s = await waiting();
+    // Act: nine of the ten minutes pass without an answer
+    await s.cloud.clock.advance(9 * 60_000);
+    // Assess
+    const execution = s.cloud.sfn.executions()[0];
+    expect(execution?.status).toBe('RUNNING');
+    expect(s.traffic()).toEqual({ 'web-prod-v002': 10, 'web-prod-v001': 90 });
+    expect((await lockHolder('web-prod'))?.deployment).toBe(execution?.name);
+    const { approval } = await pendingApproval('web-prod');
+    expect(approval).toMatchObject({ stepIndex: 1, step: 100 });
+    expect(approval.token.length).toBeGreaterThan(20);
+    const event = s.cloud.log.calls.find((c) => c.caller === 'requestApproval' && c.operation === 'PutEvents')?.input as { Entries: { DetailType: string; Detail: string }[] };
+    expect(event.Entries[0]?.DetailType).toBe('Approval Requested');
+    expect(JSON.parse(event.Entries[0]?.Detail ?? '{}')).toMatchObject({ cluster: 'web-prod', step: 100, onTimeout: 'rollback' });
+  });
+
+  it('promote: the step happens and the deployment succeeds; a second promote is refused', async () => {
+    // Prepare
+    const s = await waiting();
+    // Act
+    const answered = await promote('web-prod', 'alice');
+    const again = await refusal(promote('web-prod', 'bob'));
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(answered).toMatchObject({ decision: 'promoted', step: 100 });
+    expect(again.reason).toMatch(/already answered|not waiting/);
+    expect(done.status).toBe('SUCCEEDED');
+    expect((await snapshotCluster('web-prod', s.world.listenerArn)).forward).toEqual({ 'web-prod-v002': 100, 'web-prod-v001': 0 });
+    expect((await getDeployment('web-prod', done.name))?.approval).toBeUndefined();
+  });
+
+  it('reject: rolls back with ApprovalRejected and the reason', async () => {
+    // Prepare
+    const s = await waiting();
+    const before = { 'web-prod-v001': 100 };
+    // Act
+    await reject('web-prod', 'carol', 'checkout latency looks off');
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('ApprovalRejected');
+    expect(done.cause).toContain('rejected by carol: checkout latency looks off');
+    expect(s.traffic()).toEqual(before);
+    expect(await lockHolder('web-prod')).toBeUndefined();
+  });
+
+  it('timeout: rolls back with ApprovalTimedOut; a promote arriving late is refused', async () => {
+    // Prepare
+    const s = await waiting({ beforeSteps: [100], timeoutMinutes: 2 });
+    // Act
+    const done = await s.awaitExecutions(1);
+    const late = await refusal(promote('web-prod', 'dave'));
+    // Assess
+    expect(done.error).toBe('ApprovalTimedOut');
+    expect(s.traffic()).toEqual({ 'web-prod-v001': 100 });
+    expect(late.reason).toMatch(/no deployment is running/);
+  });
+
+  it('timeout with onTimeout: promote carries on to 100 %', async () => {
+    // Prepare
+    const s = await waiting({ beforeSteps: [100], timeoutMinutes: 2, onTimeout: 'promote' });
+    // Act
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect((await snapshotCluster('web-prod', s.world.listenerArn)).forward).toEqual({ 'web-prod-v002': 100, 'web-prod-v001': 0 });
+  });
+
+  it('before the first step: nothing has moved while it waits', async () => {
+    // Prepare
+    const s = await waiting({ beforeSteps: [10], timeoutMinutes: 10 });
+    // Assess
+    expect(s.traffic()).toEqual({ 'web-prod-v001': 100, 'web-prod-v002': 0 });
+    expect((await pendingApproval('web-prod')).approval).toMatchObject({ stepIndex: 0, step: 10 });
+    // Act
+    await promote('web-prod', 'erin');
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+  });
+});
+
+describe('promote with nothing to answer', () => {
+  it('is refused naming why', async () => {
+    // Prepare
+    session = await DemoSession.create('happy', 1);
+    // Act
+    const e = await refusal(promote('web-prod', 'frank'));
+    // Assess
+    expect(e.message).toBe('no approval pending for cluster web-prod: no deployment is running');
+  });
+});
