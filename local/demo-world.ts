@@ -42,6 +42,9 @@ export interface WorldOptions {
   canary?: ClusterConfigInput['canary'];
   /** The cluster config's `approval` section (manual judgment before traffic steps). */
   approval?: ClusterConfigInput['approval'];
+  /** The cluster config's deployment `windows`, and whether to wait for one. */
+  windows?: ClusterConfigInput['windows'];
+  waitForWindow?: boolean;
 }
 
 export interface DemoWorld {
@@ -190,6 +193,8 @@ export async function seedDemoWorld(options: WorldOptions = {}): Promise<DemoWor
     teardown: { retainMinutes: options.retainMinutes ?? 60, maxRemainingGroups: 2 },
     ...(options.canary === undefined ? {} : { canary: options.canary }),
     ...(options.approval === undefined ? {} : { approval: options.approval }),
+    ...(options.windows === undefined ? {} : { windows: options.windows }),
+    ...(options.waitForWindow === undefined ? {} : { waitForWindow: options.waitForWindow }),
     ...(options.firstDeploy
       ? {
           launch: {

@@ -116,6 +116,7 @@ export async function createStack(options: { stage?: string; account: string; fu
     builderInstanceProfile: `redblack-${stage}-builder`,
     eventBus: 'default',
     configPath: '/redblack/clusters',
+    freezeParameter: '/redblack/freeze',
   };
   for (const [k, v] of Object.entries(env)) process.env[ENV_NAMES[k as keyof typeof ENV_NAMES]] = v;
   return { stage, bucket: names.bucket, table: names.table, scheduleGroup: names.scheduleGroup, stateMachineArn, functionArn };

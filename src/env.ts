@@ -13,12 +13,14 @@ const NAMES = {
   builderInstanceProfile: 'REDBLACK_BUILDER_INSTANCE_PROFILE',
   eventBus: 'REDBLACK_EVENT_BUS',
   configPath: 'REDBLACK_CONFIG_PATH',
+  freezeParameter: 'REDBLACK_FREEZE_PARAMETER',
 } as const;
 
 const DEFAULTS: Partial<Record<keyof typeof NAMES, string>> = {
   scheduleGroup: 'default',
   eventBus: 'default',
   configPath: '/redblack/clusters',
+  freezeParameter: '/redblack/freeze',
 };
 
 export type Setting = keyof typeof NAMES;

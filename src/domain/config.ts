@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { approvalSchema, unknownApprovalSteps } from './approval.js';
 import { canarySchema, minimumStepSeconds } from './canary/config.js';
 import { InvalidClusterConfig } from './errors.js';
+import { windowsSchema } from './windows.js';
 import { IMAGE_ID_PATTERN, SECURITY_GROUP_ID_PATTERN, SUBNET_ID_PATTERN, VPC_ID_PATTERN } from './ids.js';
 import { describeIssues, preview, summarize } from './issues.js';
 import { stepsProblem } from './traffic.js';
@@ -185,6 +186,10 @@ export const clusterConfigSchema = z
     canary: z.optional(canarySchema),
     /** Manual judgment before traffic steps (src/domain/approval.ts). Absent: no approval. */
     approval: z.optional(approvalSchema),
+    /** When deployments may start (src/domain/windows.ts). Absent or empty: any time. */
+    windows: z.optional(windowsSchema),
+    /** Outside every window (or in a freeze): wait for the next opening, up to 5 hours, instead of refusing. Default false. */
+    waitForWindow: z.optional(z.boolean()),
   })
   .superRefine((c, ctx) => {
     if (c.listenerArn === undefined && c.ruleArn === undefined)

@@ -22,6 +22,8 @@ export const ERROR_NAMES = [
   'NamespaceExhausted',
   'CanaryFailed',
   'ApprovalNotPending',
+  'OutsideDeploymentWindow',
+  'ChangeFreeze',
 ] as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[number];
@@ -208,6 +210,29 @@ export class ApprovalNotPending extends DomainError {
     readonly reason: string,
   ) {
     super(`no approval pending for cluster ${cluster}: ${reason}`);
+  }
+}
+
+/** The cluster's deployment windows are all closed; `nextOpen` (ISO 8601) is when one opens. */
+export class OutsideDeploymentWindow extends DomainError {
+  override readonly name = 'OutsideDeploymentWindow' as const;
+  constructor(
+    readonly cluster: string,
+    readonly nextOpen: string | undefined,
+    detail = '',
+  ) {
+    super(`cluster ${cluster} is outside its deployment windows${nextOpen ? `; the next opens at ${nextOpen}` : ''}${detail ? ` (${detail})` : ''}`);
+  }
+}
+
+/** An account-wide change freeze is in force until `until` (ISO 8601), if readable. */
+export class ChangeFreeze extends DomainError {
+  override readonly name = 'ChangeFreeze' as const;
+  constructor(
+    readonly reason: string,
+    readonly until: string | undefined,
+  ) {
+    super(`change freeze${until ? ` until ${until}` : ''}: ${reason}`);
   }
 }
 

@@ -18,6 +18,7 @@ import type { DeploymentState, LiveGroup } from './shared/state.js';
 import { loadClusterConfig } from './shared/cluster-config.js';
 import { checkOwnImage } from './shared/own-image.js';
 import { leaseFor } from '../domain/lease.js';
+import { deploymentGate, MAX_WINDOW_WAIT_MS, waitTimestamp } from './shared/deployment-gate.js';
 
 export interface PlanEvent {
   input: unknown;
@@ -25,6 +26,7 @@ export interface PlanEvent {
 }
 
 export async function plan(event: PlanEvent): Promise<DeploymentState> {
+  // After a window wait the state machine hands the original input back (Replan).
   const input = parseDeployInput(event.input);
   if (typeof event.deployment !== 'string' || event.deployment === '') throw new InvalidInput('deployment', 'missing execution name');
   const { cluster } = input;
@@ -52,6 +54,27 @@ export async function plan(event: PlanEvent): Promise<DeploymentState> {
 
   const now = Date.now();
   const leaseSeconds = leaseFor(config);
+  const state: DeploymentState = {
+    deployment: event.deployment,
+    cluster,
+    release: input.release,
+    ...(input.artifact ? { artifact: input.artifact } : {}),
+    ...(input.imageId ? { imageId: input.imageId } : {}),
+    config,
+    swap: { kind: point.kind, arn: point.arn, before: point.actions },
+    ...(live ? { live } : {}),
+    next: { serverGroup, sequence, targetGroupName: targetGroupName(serverGroup) },
+    startedAt: now,
+    leaseSeconds,
+  };
+  // Outside the windows or in a freeze: refused, or (waitForWindow) no lock yet and a Wait until it opens.
+  const gate = await deploymentGate(cluster, config, now);
+  if (!gate.open) {
+    if (config.waitForWindow && gate.opensAt !== undefined && gate.opensAt - now <= MAX_WINDOW_WAIT_MS) {
+      return { ...state, windowWait: { until: waitTimestamp(gate.opensAt), reason: gate.error.message, input: event.input } };
+    }
+    throw gate.error;
+  }
   const lock = await acquireLock(cluster, event.deployment, leaseSeconds, now);
   if (!lock.acquired) throw new DeploymentInProgress(cluster, lock.holder.deployment);
   try {
@@ -71,19 +94,7 @@ export async function plan(event: PlanEvent): Promise<DeploymentState> {
     throw err;
   }
 
-  return {
-    deployment: event.deployment,
-    cluster,
-    release: input.release,
-    ...(input.artifact ? { artifact: input.artifact } : {}),
-    ...(input.imageId ? { imageId: input.imageId } : {}),
-    config,
-    swap: { kind: point.kind, arn: point.arn, before: point.actions },
-    ...(live ? { live } : {}),
-    next: { serverGroup, sequence, targetGroupName: targetGroupName(serverGroup) },
-    startedAt: now,
-    leaseSeconds,
-  };
+  return state;
 }
 
 async function readPoint(cluster: string, config: ClusterConfig): Promise<SwapPoint> {

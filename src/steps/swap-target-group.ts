@@ -15,6 +15,7 @@ import { AlarmTriggered, ListenerDrifted, TrafficGuardViolation } from '../domai
 import { countHealthy, requiredHealthy } from '../domain/health.js';
 import { watchSeconds } from '../domain/poll.js';
 import { forwardWeights } from '../domain/traffic.js';
+import { freezeError, freezeInForce } from './shared/deployment-gate.js';
 import { forwardSignature, sameActions, withForward, type WeightedTarget } from './shared/forward.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, Launched, TrafficProgress } from './shared/state.js';
@@ -66,6 +67,9 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
     throw new ListenerDrifted(state.swap.arn, `expected ${forwardSignature(expected)}, found ${forwardSignature(point.actions)}`);
   }
 
+  // A change freeze declared mid-deployment stops it before its next step: the rollback is never frozen.
+  const freeze = await freezeInForce(now);
+  if (freeze) throw freezeError(freeze);
   const firing = await alarmsInAlarm(watched);
   if (firing.length > 0) throw new AlarmTriggered(firing);
   const group = await describeGroup(launched.serverGroup);

@@ -105,6 +105,8 @@ export interface DeploymentState {
   gate?: GateProgress;
   traffic?: TrafficProgress;
   judgment?: JudgmentProgress;
+  /** Set by Plan instead of taking the lock: outside the windows with waitForWindow, the state machine waits until `until` and plans again from `input`. */
+  windowWait?: { until: string; reason: string; input: unknown };
   /** The answer to the last approval request (SendTaskSuccess output). */
   approval?: ApprovalAnswer;
   error?: { Error: string; Cause: string };
