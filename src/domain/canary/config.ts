@@ -47,8 +47,8 @@ const userMetric = z.strictObject({
 
 export const canarySchema = z
   .strictObject({
-    /** `live` (default): the live group is the baseline. `fresh`: a new group of the canary's size from the live image, launched with it. */
-    baseline: z.optional(z.enum(['live', 'fresh'], { error: 'must be live or fresh' })),
+    /** `live` (default): the live group is the baseline. (`fresh`, a new group from the live image launched with the canary, is not built yet: refused.) */
+    baseline: z.optional(z.enum(['live'], { error: 'must be live (a fresh baseline group is not available yet)' })),
     /** Score (0–100) at or above which a step's end promotes. Default 95. */
     pass: z.optional(z.number().check(z.gte(0, { error: 'must be from 0 to 100' }), z.lte(100, { error: 'must be from 0 to 100' }))),
     /** Score below which any look rolls back; between it and `pass`, the judge keeps watching. Default 75. */

@@ -24,7 +24,7 @@ function paths(value: unknown, prefix = ''): string[] {
 
 describe('docs/deploy.md', () => {
   it('has the examples the checks below read', () => {
-    expect(examples.map((e) => e.kind).sort()).toEqual(['cluster-config', 'deploy-input', 'deploy-input', 'manual-rollback']);
+    expect(examples.map((e) => e.kind).sort()).toEqual(['cluster-config', 'deploy-input', 'deploy-input', 'judge-config', 'manual-rollback']);
   });
 
   it('shows a cluster config that parses, with every field the schema fills in', () => {
@@ -32,6 +32,12 @@ describe('docs/deploy.md', () => {
     const parsed = parseClusterConfig(example?.json, example?.arg as string);
     // Everything the parser fills in (defaults included) is spelled out, except the alternative of an either/or.
     expect(paths(example?.json).sort()).toEqual(paths(parsed).sort());
+  });
+
+  it('shows a canary, approval and windows config that parses as written', () => {
+    const example = examples.find((e) => e.kind === 'judge-config');
+    const parsed = parseClusterConfig(example?.json, example?.arg as string);
+    expect(parsed).toMatchObject(example?.json as object);
   });
 
   it('shows deploy and rollback inputs the state machine accepts', () => {
