@@ -2,7 +2,7 @@
  * The one way the adapters treat an expected AWS error as an answer: a lookup of something that is
  * not there, a delete of something already gone, a create of something that already exists. The
  * SDK v3 names each service error after its error code (`err.name`), e.g. `TargetGroupNotFound`
- * → `TargetGroupNotFoundException`: https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/handling-exceptions.html
+ * → `TargetGroupNotFoundException`: https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/the-response-object.html
  */
 
 /** An error code, a pattern of codes, or a test of the whole error (some services only say it in the message). */

@@ -101,7 +101,7 @@ describe('an ALB, a target group and an Auto Scaling group of 4', () => {
     expect(cloud.ec2.store.instances.size).toBeGreaterThan(8);
   });
 
-  it('does not replace a new group whose target group never became InService (AWS-FACTS 3.2)', async () => {
+  it('does not replace a new group whose target group never became InService (Auto Scaling health checks: ELB checks start once the traffic source is InService)', async () => {
     // Prepare
     cloud.apps.set('2.0.0-bad', { healthy: false });
     const { tg } = await world('2.0.0-bad');
