@@ -43,7 +43,7 @@ export interface BundleMeasure {
 export interface BundleReport {
   /** As serverless.yml builds them today. */
   configured: BundleMeasure[];
-  /** With build/esbuild-plugins.cjs (SDK schema keys inlined), when serverless.yml does not use it yet. */
+  /** With tools/build/esbuild-plugins.cjs added, when the build settings lacked it: null since they always carry it. */
   withSchemaKeys: BundleMeasure[] | null;
 }
 
