@@ -15,8 +15,15 @@ const { esbuildOptions } = createRequire(import.meta.url)('../../../tools/build/
 
 const EC2_ENTRY = "import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2'; export { DescribeInstancesCommand, EC2Client };";
 
-/** `contents` bundled as serverless.yml bundles a function, with or without our plugins. */
-async function bundle(withPlugins: boolean, contents = EC2_ENTRY): Promise<string> {
+/** `contents` bundled as serverless.yml bundles a function, with or without our plugins (each build once: the EC2 ones are slow). */
+const built = new Map<string, Promise<string>>();
+function bundle(withPlugins: boolean, contents = EC2_ENTRY): Promise<string> {
+  const key = `${withPlugins}:${contents}`;
+  if (!built.has(key)) built.set(key, build(withPlugins, contents));
+  return built.get(key) as Promise<string>;
+}
+
+async function build(withPlugins: boolean, contents: string): Promise<string> {
   const r = await esbuild.build({
     ...esbuildOptions,
     stdin: { contents, resolveDir: ROOT, loader: 'ts' },
