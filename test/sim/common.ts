@@ -1,31 +1,11 @@
 /** Helpers every embedded-cloud test shares: a cloud per test, moving the clock, settling retried calls, failures. */
-import { afterEach, beforeEach, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { CloudOptions, EmbeddedCloud } from '../../sim/cloud.js';
 import { createCloud } from '../../local/cloud.js';
+import { perTest } from '../fixture.js';
 
-/**
- * A fresh embedded cloud for each test of the enclosing `describe`, disposed after it (real timers
- * back, clients unwired). Declare it before the describe's own `beforeEach`, which then sees it.
- * The value stands for whichever cloud the running test has.
- */
-export function cloudPerTest(options: CloudOptions): EmbeddedCloud {
-  let current: EmbeddedCloud | undefined;
-  beforeEach(async () => {
-    current = await createCloud(options);
-  });
-  afterEach(() => {
-    current?.dispose();
-    current = undefined;
-  });
-  return new Proxy({} as EmbeddedCloud, {
-    get(_, key) {
-      if (!current) throw new Error('the embedded cloud of cloudPerTest() exists only while a test runs');
-      const value = Reflect.get(current, key, current) as unknown;
-      // Methods run on the cloud itself, not on this stand-in.
-      return typeof value === 'function' ? value.bind(current) : value;
-    },
-  });
-}
+/** A fresh embedded cloud for each test of the enclosing `describe`, disposed after it (real timers back, clients unwired). */
+export const cloudPerTest = (options: CloudOptions): EmbeddedCloud => perTest(() => createCloud(options));
 
 /** Advance simulated time by exactly `ms`, running every event due on the way, in order. */
 export async function elapse(cloud: EmbeddedCloud, ms: number): Promise<void> {
