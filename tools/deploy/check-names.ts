@@ -87,7 +87,7 @@ export function checkNames(layout: Layout): string[] {
     const key = camel(file);
     if (!source.includes(`from '../src/steps/${file}.js'`)) problems.push(`functions/${file}.ts does not import its step from src/steps/${file}.ts`);
     const step = layout.steps[file];
-    if (step !== undefined && !new RegExp(`export (async )?function ${key}\\b`).test(step)) problems.push(`src/steps/${file}.ts does not export the function ${key}`);
+    if (step !== undefined && !new RegExp(`export (async function|function|const) ${key}\\b`).test(step)) problems.push(`src/steps/${file}.ts does not export the function ${key}`);
   }
   for (const task of tasksOf(layout.definition)) {
     for (const key of task.keys) {
