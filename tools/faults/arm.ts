@@ -12,6 +12,8 @@ import { THROTTLE } from '../../sim/faults.js';
 import type { Anchor, ErrorKind, Fault } from './catalogue.js';
 import type { Monitor } from './monitor.js';
 import { JUDGED_SCENARIOS } from '../../local/scenarios.js';
+import { promote, reject } from '../../src/aws/approvals.js';
+import { ApprovalNotPending } from '../../src/domain/errors.js';
 import { ALARM, RELEASES, type ScenarioWorld } from './world.js';
 
 const PERMANENT_EXEMPT = new Set(['rollback', 'teardown']);
@@ -114,6 +116,16 @@ export class ArmedFaults {
           JUDGED_SCENARIOS[name]?.arm?.(cloud, release);
           break;
         }
+        case 'answer-approval':
+          if (this.world.shape.approval) {
+            const cluster = this.world.cluster;
+            // An answer with nothing pending (too early, twice, too late) is refused: that is the point.
+            const answer = () => (f.answer === 'promote' ? promote(cluster, 'fault runner') : reject(cluster, 'fault runner', 'fault runner said no'));
+            this.at({ afterTriggerSeconds: f.afterTriggerSeconds }, () => answer().catch((e: unknown) => {
+              if (!(e instanceof ApprovalNotPending)) throw e;
+            }));
+          }
+          break;
         case 'alarm':
           if (this.world.shape.alarms) this.at(f.at, () => cloud.cloudwatch.flip(ALARM, 'ALARM'));
           break;

@@ -87,7 +87,9 @@ export type Fault =
   /** The old group's teardown schedule fires `delaySeconds` after it is created. */
   | { kind: 'teardown-early'; delaySeconds: number }
   /** A release only the canary judge can tell apart (local/scenarios.ts): slower p99, 1.5 % errors, or healthy but noisy. */
-  | { kind: 'judged-release'; how: 'slow' | 'subtle-errors' | 'noisy' };
+  | { kind: 'judged-release'; how: 'slow' | 'subtle-errors' | 'noisy' }
+  /** Someone answers the approval request (worlds with an approval before 100 % only); it may come early, late or twice. */
+  | { kind: 'answer-approval'; answer: 'promote' | 'reject'; afterTriggerSeconds: number };
 
 const SERVICE_OPS: [string, string | undefined][] = Object.entries(OPERATIONS).flatMap(([service, ops]) => [
   ...ops.map((op): [string, string | undefined] => [service, op]),
@@ -153,6 +155,10 @@ export const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('second-release' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 1_800 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('teardown-early' as const), delaySeconds: fc.integer({ min: 0, max: 600 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('judged-release' as const), how: fc.constantFrom('slow' as const, 'subtle-errors' as const, 'noisy' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('answer-approval' as const), answer: fc.constantFrom('promote' as const, 'reject' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 1_800 }) }),
+  },
 );
 
 /** Simulated latency a fault list may add in all: a Lambda outliving its Task timeout (90 s) would be a simulator artefact. */
@@ -192,5 +198,7 @@ export function describeFault(f: Fault): string {
       return `teardown fires ${f.delaySeconds}s after it is scheduled`;
     case 'judged-release':
       return `judged release: ${f.how}`;
+    case 'answer-approval':
+      return `${f.answer} the approval ${f.afterTriggerSeconds}s after the trigger`;
   }
 }

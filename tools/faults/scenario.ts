@@ -25,6 +25,8 @@ export interface WorldShape {
   scaleDownOld: boolean;
   /** The canary judge runs between steps (worlds with a step before 100 % and waits of 300 s only). */
   canary?: boolean;
+  /** An approval before 100 % (5-minute timeout, rolled back when nobody answers). */
+  approval?: boolean;
 }
 
 export interface Scenario {
@@ -51,6 +53,8 @@ export const worldArbitrary: fc.Arbitrary<WorldShape> = fc.record({
   retainMinutes: fc.constantFrom(0, 1, 5, 10),
   scaleDownOld: fc.boolean(),
   canary: fc.boolean(),
+  // A quarter of the worlds: most answer nobody, so they end in a timeout rollback.
+  approval: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
 });
 
 export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
@@ -77,6 +81,7 @@ export function describeScenario(s: Scenario): string {
     `retain ${w.retainMinutes} min`,
     w.scaleDownOld ? 'scale down old' : 'old kept warm',
     ...(judged(w) ? ['canary judge'] : []),
+    ...(w.approval ? ['approval before 100%'] : []),
   ].join(', ');
   const faults = s.faults.length === 0 ? ['  (no faults)'] : s.faults.map((f) => `  - ${describeFault(f)}`);
   return [head, ...faults].join('\n');

@@ -47,6 +47,7 @@ export class ScenarioWorld {
         healthGate: { ...config.healthGate, minHealthyPercent: shape.minHealthyPercent },
         teardown: { ...config.teardown, scaleDownOld: shape.scaleDownOld },
         ...(judged(shape) ? { canary: {} } : {}),
+        ...(shape.approval ? { approval: { beforeSteps: [100], timeoutMinutes: 5 } } : {}),
       });
       const images = new Map<string, string>();
       if (shape.prebaked) for (const release of RELEASES) images.set(release, await registerImage(session.world.cluster, release));
