@@ -4,10 +4,12 @@
  * optional field has the default documented beside it, so the parsed value is complete.
  */
 import * as z from 'zod';
-import { approvalSchema, unknownApprovalSteps } from './approval.js';
-import { canarySchema, minimumStepSeconds } from './canary/config.js';
+import { unknownApprovalSteps } from './approval.js';
+import { approvalSchema } from './approval-config.js';
+import { canarySchema } from './canary/config.js';
+import { minimumStepSeconds } from './canary/rules.js';
 import { InvalidClusterConfig } from './errors.js';
-import { windowsSchema } from './windows.js';
+import { windowsSchema } from './windows-config.js';
 import { IMAGE_ID_PATTERN, SECURITY_GROUP_ID_PATTERN, SUBNET_ID_PATTERN, VPC_ID_PATTERN } from './ids.js';
 import { describeIssues, preview, summarize } from './issues.js';
 import { stepsProblem } from './traffic.js';

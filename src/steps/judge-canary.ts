@@ -9,7 +9,7 @@
 import { metricData } from '../aws/cloudwatch.js';
 import { notify } from '../aws/events.js';
 import { putJudgment } from '../aws/store.js';
-import { metricRules, thresholds } from '../domain/canary/config.js';
+import { metricRules, thresholds } from '../domain/canary/rules.js';
 import { judge } from '../domain/canary/judge.js';
 import { planQueries, window } from '../domain/canary/metrics.js';
 import { CanaryFailed, InvalidInput } from '../domain/errors.js';

@@ -5,6 +5,7 @@
  * thresholds. Every default is beside its field (and in docs/deploy.md).
  */
 import * as z from 'zod/mini';
+import { BUILTIN_NAMES } from './rules.js';
 
 /** How one metric is judged. Built-in metrics have their own defaults (BUILTIN_DEFAULTS). */
 const judgedFields = {
@@ -77,69 +78,3 @@ export const canarySchema = z
 
 export type CanaryConfig = z.output<typeof canarySchema>;
 export type UserMetric = z.output<typeof userMetric>;
-
-export const BUILTIN_NAMES = ['errorRate', 'latencyP50', 'latencyP99'] as const;
-export type BuiltinName = (typeof BUILTIN_NAMES)[number];
-
-/** One metric's complete settings, defaults filled in. */
-export interface MetricRule {
-  name: string;
-  direction: 'increase' | 'decrease' | 'either';
-  confidence: number;
-  effectSize: number;
-  minAbsoluteChange: number;
-  critical: boolean;
-  weight: number;
-  minSamples: number;
-}
-
-/**
- * Defaults of the built-in metrics, tuned with `npm run bench` (tools/bench/lib/judge.ts). Errors
- * are critical: a 1 % 5xx canary must never pass on latency alone. It fails when its pooled error
- * rate is at least double the baseline's AND 0.75 percentage points above it: at a 10 % step a
- * canary sees a few hundred requests a minute, and a handful of chance errors must not fail a
- * healthy release. Latency: a 20 % higher mean of the per-minute percentile, significant at 95 %.
- */
-export const BUILTIN_DEFAULTS: Record<BuiltinName, MetricRule> = {
-  errorRate: { name: 'errorRate', direction: 'increase', confidence: 0.95, effectSize: 1, minAbsoluteChange: 0.0075, critical: true, weight: 2, minSamples: 3 },
-  latencyP50: { name: 'latencyP50', direction: 'increase', confidence: 0.95, effectSize: 0.2, minAbsoluteChange: 0, critical: false, weight: 1, minSamples: 3 },
-  latencyP99: { name: 'latencyP99', direction: 'increase', confidence: 0.95, effectSize: 0.2, minAbsoluteChange: 0, critical: false, weight: 1, minSamples: 3 },
-};
-
-const USER_DEFAULTS: Omit<MetricRule, 'name'> = { direction: 'increase', confidence: 0.95, effectSize: 0.2, minAbsoluteChange: 0, critical: false, weight: 1, minSamples: 3 };
-
-type Judged = { [K in keyof typeof judgedFields]?: z.output<(typeof judgedFields)[K]> };
-
-const fill = (base: Omit<MetricRule, 'name'>, name: string, over: Judged): MetricRule => ({
-  name,
-  direction: over.direction ?? base.direction,
-  confidence: over.confidence ?? base.confidence,
-  effectSize: over.effectSize ?? base.effectSize,
-  minAbsoluteChange: over.minAbsoluteChange ?? base.minAbsoluteChange,
-  critical: over.critical ?? base.critical,
-  weight: over.weight ?? base.weight,
-  minSamples: over.minSamples ?? base.minSamples,
-});
-
-/** The rules of every judged metric (built-ins left out with `false` are not judged). */
-export function metricRules(c: CanaryConfig): MetricRule[] {
-  const rules: MetricRule[] = [];
-  for (const name of BUILTIN_NAMES) {
-    const over = c[name];
-    if (over === false) continue;
-    rules.push(fill(BUILTIN_DEFAULTS[name], name, over ?? {}));
-  }
-  for (const m of c.metrics ?? []) rules.push(fill(USER_DEFAULTS, m.name, m));
-  return rules;
-}
-
-/** The judge's thresholds with defaults. */
-export function thresholds(c: CanaryConfig): { pass: number; marginal: number; extendMinutes: number } {
-  return { pass: c.pass ?? 95, marginal: c.marginal ?? 75, extendMinutes: c.extendMinutes ?? 5 };
-}
-
-/** The wait a traffic step needs for every metric to reach its sample count (one datapoint a minute, the first minute partial). */
-export function minimumStepSeconds(c: CanaryConfig): number {
-  const most = Math.max(0, ...metricRules(c).map((r) => r.minSamples));
-  return (most + 1) * 60;
-}

@@ -15,7 +15,7 @@
  *   Before the end the judge `watch`es.
  */
 import { mannWhitneyU } from '../stats/mann-whitney.js';
-import type { MetricRule } from './config.js';
+import type { MetricRule } from './rules.js';
 
 export interface Series {
   canary: number[];

@@ -11,7 +11,8 @@
  * User metrics name their dimensions with `{serverGroup}`, `{targetGroup}` or `{loadBalancer}`
  * placeholders filled per group; a missing minute is skipped, or zero with `missing: zero`.
  */
-import type { CanaryConfig, MetricRule } from './config.js';
+import type { CanaryConfig } from './config.js';
+import type { MetricRule } from './rules.js';
 import type { Series } from './judge.js';
 
 export interface GroupRef {

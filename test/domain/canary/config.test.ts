@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_DEFAULTS, metricRules, minimumStepSeconds, thresholds } from '../../../src/domain/canary/config.js';
+import { BUILTIN_DEFAULTS, metricRules, minimumStepSeconds, thresholds } from '../../../src/domain/canary/rules.js';
 import { parseClusterConfig } from '../../../src/domain/config.js';
 import { InvalidClusterConfig } from '../../../src/domain/errors.js';
 import { LISTENER_ARN } from '../arbitraries.js';

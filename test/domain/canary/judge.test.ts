@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_DEFAULTS, type MetricRule } from '../../../src/domain/canary/config.js';
+import { BUILTIN_DEFAULTS, type MetricRule } from '../../../src/domain/canary/rules.js';
 import { classify, judge, type JudgeOptions, type Series } from '../../../src/domain/canary/judge.js';
 
 const P99 = BUILTIN_DEFAULTS.latencyP99;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricRules } from '../../../src/domain/canary/config.js';
+import { metricRules } from '../../../src/domain/canary/rules.js';
 import { loadBalancerDimension, planQueries, targetGroupDimension, window } from '../../../src/domain/canary/metrics.js';
 import { LISTENER_ARN } from '../arbitraries.js';
 

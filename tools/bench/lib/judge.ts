@@ -12,7 +12,7 @@
  * - `pipeline`: a smaller sample of whole deployments (state machine, Lambda handlers, GetMetricData
  *   on the simulated ALB), measuring from the canary's first traffic to the listener restored.
  */
-import { metricRules, thresholds } from '../../../src/domain/canary/config.js';
+import { metricRules, thresholds } from '../../../src/domain/canary/rules.js';
 import { judge, type Series } from '../../../src/domain/canary/judge.js';
 import { window } from '../../../src/domain/canary/metrics.js';
 import { DEFAULT_APP } from '../../../sim/apps.js';
