@@ -133,3 +133,22 @@ describe('promote with nothing to answer', () => {
     expect(e.message).toBe('no approval pending for cluster web-prod: no deployment is running');
   });
 });
+
+describe('approval with the canary judge', () => {
+  it('judges again after the promote: a canary that went bad while a person decided is rolled back, not promoted', async () => {
+    // Prepare: healthy through the 10 % step, then 1.1.0 starts failing 5 % of requests while the approval waits
+    session = await DemoSession.create('happy', 1, { steps: [10, 100], stepWaitSeconds: 300, canary: {}, approval: { beforeSteps: [100], timeoutMinutes: 30 } });
+    const s = session;
+    await s.upload();
+    await s.cloud.clock.runUntil(() => s.cloud.log.calls.some((c) => c.caller === 'requestApproval' && c.operation === 'PutEvents'), { limitMs: 3600_000 });
+    s.cloud.apps.set('1.1.0', { errorRate: 0.05 });
+    await s.cloud.clock.advance(6 * 60_000);
+    // Act
+    await promote('web-prod', 'grace');
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(done.error).toBe('CanaryFailed');
+    expect(done.cause).toContain('failed on errorRate');
+    expect(s.traffic()).toEqual({ 'web-prod-v001': 100 });
+  });
+});
