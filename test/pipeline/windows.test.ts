@@ -57,6 +57,34 @@ describe('deployment windows', () => {
   });
 });
 
+describe('waitForWindow limits', () => {
+  it('an opening more than 5 hours away is refused even with waitForWindow (a deployment runs at most 6 hours)', async () => {
+    // Prepare: Saturdays only; the cloud starts on a Thursday
+    session = await DemoSession.create('happy', 1, { windows: [{ days: ['Sat'], start: '10:00', end: '12:00' }], waitForWindow: true });
+    const s = session;
+    // Act
+    await s.upload();
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(done.error).toBe('OutsideDeploymentWindow');
+    expect(done.cause).toContain('the next opens at 2026-11-28T10:00:00Z');
+  });
+
+  it('waits out a freeze that ends within 5 hours, then deploys', async () => {
+    // Prepare
+    session = await DemoSession.create('happy', 1, { waitForWindow: true });
+    const s = session;
+    await freeze({ reason: 'maintenance', until: '2026-11-26T11:00:00Z' });
+    // Act
+    await s.upload();
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    const planned = s.cloud.log.calls.filter((c) => c.caller === 'plan' && c.operation === 'PutItem').map((c) => c.at);
+    expect(Math.min(...planned)).toBeGreaterThanOrEqual(Date.parse('2026-11-26T11:00:00Z'));
+  });
+});
+
 describe('the change freeze', () => {
   it('refuses a deployment at Plan with ChangeFreeze and its end', async () => {
     // Prepare
