@@ -83,7 +83,7 @@ function checkNotifications(t: Template, place: Place, rules: { arn: string; pat
   const topic = resolveString(t, { Ref: (topics[0] as [string, unknown])[0] }, place);
   const toTopic = rules.filter((r) => r.targets.some((x) => x.arn === topic));
   const outcomes = toTopic.find((r) => isDeepStrictEqual(r.pattern?.source, ['redblack']));
-  for (const type of ['Deployment Succeeded', 'Deployment Rolled Back']) {
+  for (const type of ['Deployment Succeeded', 'Deployment Rolled Back', 'Approval Requested']) {
     if (!outcomes?.pattern?.['detail-type']?.includes(type)) problems.push(`no rule sends "${type}" events to the topic`);
   }
   const failed = toTopic.find((r) => isDeepStrictEqual(r.pattern?.source, ['aws.states']));
