@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   // The functions' own JSON logs only with --verbose: the demo shows its own progress lines.
   // Set before the functions load: their logger reads it once.
   process.env.POWERTOOLS_LOG_LEVEL = args.verbose ? 'INFO' : 'SILENT';
+  // Metrics are EMF log lines on stdout: shown with the logs, never in the --json output.
+  process.env.POWERTOOLS_METRICS_DISABLED = args.verbose && !args.json ? 'false' : 'true';
   const { runDemo } = await import('./demo.js');
   const scenario = args.scenario as string;
   if (!SCENARIOS[scenario]) {

@@ -1,0 +1,46 @@
+/**
+ * The one Powertools Metrics instance (CloudWatch embedded metric format: metrics are log lines,
+ * no PutMetricData call, no extra IAM). Namespace `redblack`, one dimension: the cluster.
+ * The step wrapper flushes what an invocation recorded, and nothing when it recorded nothing.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type middy from '@middy/core';
+
+export const metrics = new Metrics({ namespace: 'redblack', serviceName: 'redblack' });
+
+/** The metric names the dashboard (serverless.yml) plots; docs/deploy.md lists them. */
+export const METRIC = {
+  succeeded: 'DeploymentsSucceeded',
+  rolledBack: 'DeploymentsRolledBack',
+  failed: 'DeploymentsFailed',
+  duration: 'DeploymentDuration',
+  gateWait: 'HealthGateWait',
+  steps: 'TrafficSteps',
+  notificationsFailed: 'NotificationsFailed',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+const UNIT: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
+  DeploymentsSucceeded: MetricUnit.Count,
+  DeploymentsRolledBack: MetricUnit.Count,
+  DeploymentsFailed: MetricUnit.Count,
+  DeploymentDuration: MetricUnit.Seconds,
+  HealthGateWait: MetricUnit.Seconds,
+  TrafficSteps: MetricUnit.Count,
+  NotificationsFailed: MetricUnit.Count,
+};
+
+/** Records one value for the cluster. An invocation concerns one cluster, so one dimension set. */
+export function count(cluster: string, name: MetricName, value = 1): void {
+  metrics.addDimension('cluster', cluster);
+  metrics.addMetric(name, UNIT[name], value);
+}
+
+/** Flushes after the handler, whether it succeeded or failed; silent when nothing was recorded. */
+export function flushMetrics(): middy.MiddlewareObj {
+  const flush = () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: flush, onError: flush };
+}
