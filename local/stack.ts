@@ -8,7 +8,7 @@ import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aw
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { client } from '../src/aws/clients.js';
 import { ENV_NAMES } from '../src/env.js';
 import { resolveDefinition } from '../sim/asl.js';
@@ -48,35 +48,47 @@ export async function createStack(options: { stage?: string; account: string; fu
   };
   const role = (name: string) => `arn:aws:iam::${account}:role/${name}`;
 
-  await client(DynamoDBClient).send(
-    new CreateTableCommand({
-      TableName: names.table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
+  // Every create tolerates what an earlier run against the same endpoint already made.
+  await again(
+    client(DynamoDBClient).send(
+      new CreateTableCommand({
+        TableName: names.table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    ),
+    'ResourceInUseException',
   );
-  await client(DynamoDBClient).send(
-    new UpdateTimeToLiveCommand({ TableName: names.table, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }),
+  await again(
+    client(DynamoDBClient).send(new UpdateTimeToLiveCommand({ TableName: names.table, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } })),
+    'ValidationException',
   );
 
-  await client(S3Client).send(new CreateBucketCommand({ Bucket: names.bucket }));
+  await again(client(S3Client).send(new CreateBucketCommand({ Bucket: names.bucket })), 'BucketAlreadyOwnedByYou');
   await client(S3Client).send(new PutBucketVersioningCommand({ Bucket: names.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   await client(S3Client).send(
     new PutBucketNotificationConfigurationCommand({ Bucket: names.bucket, NotificationConfiguration: { EventBridgeConfiguration: {} } }),
   );
 
-  await client(SchedulerClient).send(new CreateScheduleGroupCommand({ Name: names.scheduleGroup }));
+  await again(client(SchedulerClient).send(new CreateScheduleGroupCommand({ Name: names.scheduleGroup })), 'ConflictException');
 
-  const created = await client(SFNClient).send(
-    new CreateStateMachineCommand({ name: names.stateMachine, definition: deployDefinition(functionArn), roleArn: role(`redblack-${stage}-deploy`) }),
-  );
+  const definition = deployDefinition(functionArn);
+  const created = await client(SFNClient)
+    .send(new CreateStateMachineCommand({ name: names.stateMachine, definition, roleArn: role(`redblack-${stage}-deploy`) }))
+    .catch(async (err: Error) => {
+      if (err.name !== 'StateMachineAlreadyExists') throw err;
+      // The one an earlier run made: its definition is brought up to date.
+      const arn = `arn:aws:states:${await client(SFNClient).config.region()}:${account}:stateMachine:${names.stateMachine}`;
+      await client(SFNClient).send(new UpdateStateMachineCommand({ stateMachineArn: arn, definition }));
+      return { stateMachineArn: arn };
+    });
   const stateMachineArn = created.stateMachineArn as string;
 
   const events = client(EventBridgeClient);
@@ -119,4 +131,13 @@ export async function createStack(options: { stage?: string; account: string; fu
   };
   for (const [k, v] of Object.entries(env)) process.env[ENV_NAMES[k as keyof typeof ENV_NAMES]] = v;
   return { stage, bucket: names.bucket, table: names.table, scheduleGroup: names.scheduleGroup, stateMachineArn, functionArn };
+}
+
+/** Awaits a create call; the named error (the resource exists already) counts as done. */
+async function again(call: Promise<unknown>, exists: string): Promise<void> {
+  try {
+    await call;
+  } catch (err) {
+    if ((err as Error).name !== exists) throw err;
+  }
 }

@@ -19,6 +19,8 @@ export interface ClientSettings {
   endpoint?: string;
   credentials?: AwsCredentialIdentity;
   middleware?: CallMiddleware;
+  /** Sees every call and passes it on, wherever the calls go (the local runner counts calls to an endpoint). */
+  tap?: CallMiddleware;
   maxAttempts?: number;
 }
 
@@ -73,6 +75,9 @@ function build(Client: ClientClass<SdkClient>): SdkClient {
       toMiddleware: 'retryMiddleware',
       name: 'redblackCallRouter',
     });
+  }
+  if (settings.tap) {
+    c.middlewareStack.addRelativeTo(settings.tap, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'redblackCallTap' });
   }
   return c;
 }

@@ -9,7 +9,9 @@ export async function alarmsInAlarm(names: string[]): Promise<string[]> {
     const out = await client(CloudWatchClient).send(
       new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), StateValue: 'ALARM', MaxRecords: 100 }),
     );
-    for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) if (a.AlarmName) firing.push(a.AlarmName);
+    // The state is checked here too: an emulator (moto) that ignores StateValue next to AlarmNames
+    // would otherwise make every watched alarm look as if it fired.
+    for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) if (a.AlarmName && a.StateValue === 'ALARM') firing.push(a.AlarmName);
   }
   return firing;
 }

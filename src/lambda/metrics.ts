@@ -31,9 +31,12 @@ const UNIT: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
   NotificationsFailed: MetricUnit.Count,
 };
 
+let dimensioned: string | undefined;
+
 /** Records one value for the cluster. An invocation concerns one cluster, so one dimension set. */
 export function count(cluster: string, name: MetricName, value = 1): void {
-  metrics.addDimension('cluster', cluster);
+  if (dimensioned !== cluster) metrics.addDimension('cluster', cluster);
+  dimensioned = cluster;
   metrics.addMetric(name, UNIT[name], value);
 }
 
@@ -41,6 +44,7 @@ export function count(cluster: string, name: MetricName, value = 1): void {
 export function flushMetrics(): middy.MiddlewareObj {
   const flush = () => {
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    dimensioned = undefined;
   };
   return { after: flush, onError: flush };
 }

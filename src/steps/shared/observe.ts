@@ -17,7 +17,8 @@ export async function announce<T extends NotificationType>(type: T, detail: Noti
     return undefined;
   } catch (err) {
     const e = err as Error;
-    const warning = notificationWarning(type, `${e.name}: ${e.message}`);
+    // The first line: SDK deserialization errors append a paragraph of advice.
+    const warning = notificationWarning(type, `${e.name}: ${e.message.split('\n')[0]}`);
     logger.warn('notification not delivered', { notification: type, error: e.name, detail: e.message });
     count(detail.cluster, METRIC.notificationsFailed);
     return warning;
