@@ -107,6 +107,46 @@ export interface NotificationDetail {
   'Deployment Failed': FailedDetail;
 }
 
+/**
+ * One readable line per event: the `summary` field every detail carries, which the SNS
+ * subscription gets as its text (serverless.yml's input transformer) instead of raw JSON.
+ */
+export function summarize<T extends NotificationType>(type: T, detail: NotificationDetail[T]): string {
+  const d = detail as NotificationDetail[NotificationType];
+  const weights = (w: Record<string, number>) =>
+    Object.entries(w)
+      .map(([g, p]) => `${g} ${p}%`)
+      .join(', ');
+  switch (type) {
+    case 'Deployment Started': {
+      const x = d as StartedDetail;
+      return `${x.cluster} ${x.release}: deploying ${x.source === 'bake' ? 'a new bake' : 'a prebaked image'} to ${x.to}${x.from ? `, replacing ${x.from}` : ' (first deployment)'}; traffic steps ${x.steps.join('/')}%`;
+    }
+    case 'Deployment Step Changed': {
+      const x = d as StepChangedDetail;
+      const what = x.phase === 'healthy' ? 'passed its health gate' : `traffic step ${x.step}%`;
+      return `${x.cluster} ${x.release}: ${what}; ${weights(x.weights)}; ${x.healthy}/${x.required} healthy`;
+    }
+    case 'Deployment Approval Requested': {
+      const x = d as ApprovalRequestedDetail;
+      return `${x.cluster} ${x.release}: approval needed for ${x.gate} before ${x.expiresAt}; ${weights(x.weights)}; ${x.respond}`;
+    }
+    case 'Deployment Succeeded': {
+      const x = d as SucceededDetail;
+      return `${x.cluster} ${x.release}: ${x.from ?? '(none)'} → ${x.to} succeeded; ${weights(x.traffic)}${x.teardown ? `; ${x.teardown.serverGroup} torn down at ${x.teardown.at}` : ''}`;
+    }
+    case 'Deployment Rolled Back': {
+      const x = d as RolledBackDetail;
+      if (x.manual) return `${x.cluster}: rolled back on request from ${x.from} to ${x.to}; ${x.from} torn down at ${x.teardown.at}`;
+      return `${x.cluster}: deployment rolled back (${x.cause}); listener ${x.listenerRestored ? 'restored' : 'unchanged'}; deleted ${x.deleted.join(', ') || 'nothing'}${x.kept.length > 0 ? `; kept ${x.kept.join(', ')}` : ''}`;
+    }
+    default: {
+      const x = d as FailedDetail;
+      return `${x.cluster || '(unknown cluster)'}: deployment refused, nothing changed: ${x.error}: ${x.message}`;
+    }
+  }
+}
+
 /** The one-line text of a notification failure, as it lands in a step's `warnings`. */
 export function notificationWarning(type: NotificationType, reason: string): string {
   return `notification "${type}" not delivered: ${reason}`;

@@ -40,7 +40,7 @@ describe('lifecycle notifications', () => {
     ]);
     for (const e of events) expect(NOTIFICATION_TYPES).toContain(e.DetailType);
     const details = events.map((e) => JSON.parse(e.Detail as string));
-    expect(details[0]).toEqual({ cluster: 'web-prod', deployment: result.deployment, release: '1.1.0', from: 'web-prod-v001', to: 'web-prod-v002', source: 'bake', steps: [10, 50, 100] });
+    expect(details[0]).toEqual({ cluster: 'web-prod', deployment: result.deployment, release: '1.1.0', from: 'web-prod-v001', to: 'web-prod-v002', source: 'bake', steps: [10, 50, 100], summary: 'web-prod 1.1.0: deploying a new bake to web-prod-v002, replacing web-prod-v001; traffic steps 10/50/100%' });
     expect(details[1]).toMatchObject({ phase: 'healthy', weights: { 'web-prod-v001': 100, 'web-prod-v002': 0 }, healthy: 4, required: 4 });
     expect(details.slice(2, 5).map((d) => [d.phase, d.step, d.weights['web-prod-v002'], d.healthy, d.required])).toEqual([
       ['traffic', 10, 10, 4, 4],
@@ -48,6 +48,9 @@ describe('lifecycle notifications', () => {
       ['traffic', 100, 100, 4, 4],
     ]);
     expect(details[5]).toMatchObject({ outcome: 'succeeded', from: 'web-prod-v001', to: 'web-prod-v002', traffic: { 'web-prod-v002': 100, 'web-prod-v001': 0 } });
+    // What the SNS subscription reads (serverless.yml's input transformer puts `summary` in the text).
+    expect(details[5].summary).toMatch(/^web-prod 1\.1\.0: web-prod-v001 → web-prod-v002 succeeded; web-prod-v002 100%, web-prod-v001 0%; web-prod-v001 torn down at \d{4}-/);
+    expect(details[2].summary).toBe('web-prod 1.1.0: traffic step 10%; web-prod-v002 10%, web-prod-v001 90%; 4/4 healthy');
     expect(result.warnings).toEqual([]);
   });
 

@@ -6,14 +6,14 @@
  */
 import { notify } from '../../aws/events.js';
 import type { ApprovalRequestedDetail, NotificationDetail, NotificationType, StepChangedDetail } from '../../domain/notifications.js';
-import { notificationWarning } from '../../domain/notifications.js';
+import { notificationWarning, summarize } from '../../domain/notifications.js';
 import { logger } from '../../lambda/logger.js';
 import { count, METRIC } from '../../lambda/metrics.js';
 
 /** Publishes the notification; on failure logs and counts it and returns the warning text. */
 export async function announce<T extends NotificationType>(type: T, detail: NotificationDetail[T]): Promise<string | undefined> {
   try {
-    await notify(type, detail);
+    await notify(type, { ...detail, summary: summarize(type, detail) });
     return undefined;
   } catch (err) {
     const e = err as Error;
