@@ -1,14 +1,14 @@
 /**
- * CheckBake, polled by the state machine: builder stopped → read its console verdict and create
+ * CheckBake, polled by the state machine: builder stopped → read its verdict tag and create
  * the image; image available → terminate the builder and go on. Every failure path terminates the
  * builder first, so no bake ever leaves an instance behind.
  */
 import { consoleOutput, createImage, describeImage, describeInstance, terminateInstances } from '../aws/ec2.js';
-import { identityTags } from '../aws/tags.js';
+import { identityTags, TAG } from '../aws/tags.js';
 import { BakeFailed, BakeTimedOut } from '../domain/errors.js';
 import { imageName } from '../domain/names.js';
 import { FIRST_BUILDER_LOOK_SECONDS, FIRST_IMAGE_LOOK_SECONDS, learnedSeconds, pollSeconds } from '../domain/poll.js';
-import { parseBakeConsole } from '../domain/user-data.js';
+import { parseBakeConsole, parseBakeTag } from '../domain/user-data.js';
 import { PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, ImageProgress } from './shared/state.js';
 
@@ -56,8 +56,11 @@ export async function checkBake(state: DeploymentState): Promise<ImageProgress> 
     return fail(new BakeFailed(`builder is ${s ?? 'gone'} (${builder?.StateReason?.Message ?? 'no reason given'})`, builderId));
   }
   if (s === 'stopped') {
-    const verdict = parseBakeConsole(await consoleOutput(builderId));
-    if (verdict === 'pending') return fail(new BakeFailed('builder powered off without reporting a result', builderId));
+    // The verdict is the tag the builder set on itself before powering off; the console (posted
+    // late by EC2, so possibly still empty) is read only when there is no tag, and for diagnostics.
+    const tagged = parseBakeTag(builder.Tags?.find((t) => t.Key === TAG.bakeResult)?.Value);
+    const verdict = tagged !== 'pending' ? tagged : parseBakeConsole(await consoleOutput(builderId));
+    if (verdict === 'pending') return fail(new BakeFailed('builder powered off without reporting a result (no redblack:bake-result tag, nothing on the console)', builderId));
     if (verdict !== 'ok') return fail(new BakeFailed(verdict.failed, builderId));
     const tags = identityTags({ cluster: state.cluster, deployment: state.deployment, release: state.release });
     const imageId = await createImage(builderId, imageName(state.cluster, state.release, state.deployment), tags);

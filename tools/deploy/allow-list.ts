@@ -38,6 +38,10 @@ export const ALLOW_LIST: AllowList = {
       "a launch template with an instance profile, or lifecycle hooks with a role, make CreateAutoScalingGroup pass those roles: the demo template and group have neither",
     'ec2:CreateTags': 'a launch template with tag specifications is authorised as CreateTags on RunInstances: the demo template has none',
   },
+  checkBake: {
+    'ec2:GetConsoleOutput':
+      'the console fallback when a stopped builder carries no redblack:bake-result tag (a base image without curl or the AWS CLI): the embedded builder tags itself',
+  },
   swapTargetGroup: {
     'elasticloadbalancing:DescribeRules': `the traffic step on ${RULE_CLUSTERS}`,
     'elasticloadbalancing:ModifyRule': `the traffic step on ${RULE_CLUSTERS}`,

@@ -58,6 +58,8 @@ export interface InstanceRec {
   /** When it last entered `running`. */
   runningSince?: number;
   console: string[];
+  /** When each console line becomes visible to GetConsoleOutput (EC2 posts console output late). */
+  consolePostedAt?: number[];
   /** The pending state transition, cancelled when another one overrides it. */
   timer?: Cancel;
   bakeTimer?: Cancel;
