@@ -1,10 +1,11 @@
 /**
  * The one Powertools Metrics instance (CloudWatch embedded metric format: metrics are log lines,
  * no PutMetricData call, no extra IAM). Namespace `redblack`, one dimension: the cluster.
- * The step wrapper flushes what an invocation recorded, and nothing when it recorded nothing.
+ * The step wrapper flushes what an invocation recorded, and nothing when it recorded nothing; a
+ * function that never imports this module does not bundle Powertools Metrics.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type middy from '@middy/core';
+import { onFlush } from './flush.js';
 
 export const metrics = new Metrics({ namespace: 'redblack', serviceName: 'redblack' });
 
@@ -40,11 +41,8 @@ export function count(cluster: string, name: MetricName, value = 1): void {
   metrics.addMetric(name, UNIT[name], value);
 }
 
-/** Flushes after the handler, whether it succeeded or failed; silent when nothing was recorded. */
-export function flushMetrics(): middy.MiddlewareObj {
-  const flush = () => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-    dimensioned = undefined;
-  };
-  return { after: flush, onError: flush };
-}
+// Flushed by step() after each invocation (src/lambda/flush.ts); silent when nothing was recorded.
+onFlush(() => {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  dimensioned = undefined;
+});

@@ -7,7 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from './logger.js';
-import { flushMetrics } from './metrics.js';
+import { flushMetrics } from './flush.js';
 import { deploymentKeys } from './middleware/deployment-keys.js';
 import { logErrors } from './middleware/log-errors.js';
 import { transientErrors } from './middleware/transient-errors.js';
