@@ -9,6 +9,7 @@ import { BakeFailed, BakeTimedOut } from '../domain/errors.js';
 import { imageName } from '../domain/names.js';
 import { FIRST_BUILDER_LOOK_SECONDS, FIRST_IMAGE_LOOK_SECONDS, learnedSeconds, pollSeconds } from '../domain/poll.js';
 import { parseBakeConsole, parseBakeTag } from '../domain/user-data.js';
+import { logger } from '../lambda/logger.js';
 import { PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, ImageProgress } from './shared/state.js';
 
@@ -19,6 +20,7 @@ export async function checkBake(state: DeploymentState): Promise<ImageProgress> 
   const timeoutMinutes = state.config.bake?.timeoutMinutes ?? 0;
   const fail = async (err: Error): Promise<never> => {
     await terminateInstances([builderId]);
+    logger.info('bake cleaned up', { deleted: [builderId], kept: [], reason: err.message });
     throw err;
   };
   const now = Date.now();
