@@ -180,6 +180,13 @@ describe('the checks catch a broken template', () => {
     expect(checkBuilder(t, place)).toEqual([expect.stringMatching(/^the builder role grants s3:GetObject on arn:aws:s3:::redblack-dev-artifacts-123456789012\/\*/)]);
   });
 
+  it('a builder role that may tag any instance, or with any key', () => {
+    const t = copy(template);
+    const verdict = t.Resources.BuilderRole?.Properties?.Policies[1].PolicyDocument.Statement[0];
+    delete verdict.Condition['ForAllValues:StringEquals'];
+    expect(checkBuilder(t, place)).toEqual([expect.stringMatching(/^the builder role grants ec2:CreateTags on arn:aws:ec2:us-east-1:123456789012:instance\/\*/)]);
+  });
+
   it('a dependency cycle (teardown naming the scheduler role by reference)', () => {
     const t = copy(template);
     const env = t.Resources.TeardownLambdaFunction?.Properties?.Environment.Variables;
