@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DemoSession } from '../../local/demo.js';
 import { NOTIFICATION_TYPES } from '../../src/domain/notifications.js';
+import { requestApproval } from '../../src/steps/shared/observe.js';
 
 let s: DemoSession | undefined;
 afterEach(() => {
@@ -91,5 +92,28 @@ describe('lifecycle notifications', () => {
     expect(result.traffic).toEqual({ 'web-prod-v002': 100 });
     expect(result.warnings).toEqual([expect.stringContaining('notification "Deployment Succeeded" not delivered: InternalFailure')]);
     expect(s.cloud.lambda.count('rollback')).toBe(0);
+  });
+});
+
+describe('requestApproval (the emitter a gate that waits for a person calls)', () => {
+  it('puts a Deployment Approval Requested event with its schema and summary, and logs it', async () => {
+    // Prepare
+    s = await DemoSession.create('happy', 1);
+    const detail = {
+      cluster: 'web-prod',
+      deployment: 'web-prod-1_1_0-0000000000000000',
+      release: '1.1.0',
+      gate: 'traffic 50%',
+      weights: { 'web-prod-v002': 10, 'web-prod-v001': 90 },
+      expiresAt: '2026-11-26T12:00:00.000Z',
+      respond: 'redblack approve web-prod',
+    };
+    // Act
+    const warning = await requestApproval(detail);
+    // Assess
+    expect(warning).toBeUndefined();
+    const [event] = announced(s);
+    expect(event?.DetailType).toBe('Deployment Approval Requested');
+    expect(JSON.parse(event?.Detail as string)).toEqual({ ...detail, summary: expect.stringContaining('approval needed for traffic 50%') });
   });
 });
