@@ -76,6 +76,10 @@ async function main(): Promise<void> {
       drawn++;
     } else process.stdout.write(`${line}\n`);
   };
+  if (args['short-waits'] && !args.endpoint) {
+    process.stderr.write('--short-waits only applies with --endpoint (the embedded cloud runs on simulated time)\n');
+    process.exit(2);
+  }
   const refused = args.endpoint ? SCENARIOS[scenario]?.onEndpoint : undefined;
   if (refused && 'refused' in refused) {
     process.stderr.write(`redblack: scenario ${scenario} cannot run against an endpoint: ${refused.refused}\n`);

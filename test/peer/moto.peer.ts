@@ -132,3 +132,16 @@ describe('npm start -- --endpoint <moto>', () => {
     expect(stderr.trim().split('\n')).toEqual([expect.stringContaining(`scenario ${scenario} cannot run against an endpoint: the endpoint ${why}`)]);
   }, 60_000);
 });
+
+describe('npm start -- --short-waits without --endpoint', () => {
+  it('is refused in one line, exit 2', async () => {
+    // Act
+    const out = await run('npx', ['tsx', 'local/main.ts', '--short-waits']).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    // Assess
+    expect(out.code).toBe(2);
+    expect(out.stderr.trim()).toBe('--short-waits only applies with --endpoint (the embedded cloud runs on simulated time)');
+  }, 60_000);
+});
