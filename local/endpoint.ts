@@ -44,6 +44,8 @@ export interface EndpointResult extends DemoResult {
   seed: number;
   /** Against an endpoint the clock is real: `deploySeconds` and `simulatedSeconds` are wall seconds. */
   clock: 'real';
+  /** What the endpoint could not do, and how the run did without it. */
+  notes: string[];
 }
 
 /** What the execution ends with: Finalize's result, or Rollback's `committed` through the Committed state. */
@@ -67,6 +69,11 @@ export class EndpointRefused extends Error {
 const ACCOUNT = '000000000000';
 const arnOf = (key: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:redblack-local-${key}`;
 const SHORT_WAIT_MS = 1000;
+
+/** Reads an emulator may lack (moto 5.2.1: notification configurations), with AWS's answer for a group that has none. */
+const UNIMPLEMENTED_READS: Record<string, Record<string, unknown>> = {
+  DescribeNotificationConfigurationsCommand: { NotificationConfigurations: [] },
+};
 const SHORT_STEP_WAIT_SECONDS = 5;
 
 export async function runOnEndpoint(options: EndpointOptions): Promise<EndpointResult> {
@@ -86,14 +93,25 @@ export async function runOnEndpoint(options: EndpointOptions): Promise<EndpointR
 
   let apiCalls = 0;
   let observing = false;
+  const notes: string[] = [];
   configureClients({
     endpoint: url.toString(),
     region: process.env.AWS_REGION ?? 'us-east-1',
     credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test' },
-    // The pipeline's calls are counted; the runner's own looks at the endpoint (the timeline) are not.
-    tap: (next) => (args) => {
+    // The pipeline's calls are counted; the runner's own looks at the endpoint (the timeline) are
+    // not. A read the endpoint does not implement (HTTP 500) is answered as AWS answers a group
+    // without that setting, and said so in `notes`.
+    tap: (next, context: { commandName?: string }) => async (args) => {
       if (!observing) apiCalls++;
-      return next(args);
+      try {
+        return await next(args);
+      } catch (err) {
+        const empty = context.commandName ? UNIMPLEMENTED_READS[context.commandName] : undefined;
+        if (!empty || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 500) throw err;
+        const note = `${url.origin} does not implement ${context.commandName?.replace(/Command$/, '')} (HTTP 500): answered as empty, so the clone copied none`;
+        if (!notes.includes(note)) notes.push(note);
+        return { response: { statusCode: 200, headers: {} }, output: { ...empty, $metadata: { httpStatusCode: 200 } } };
+      }
     },
   });
   const observe = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -218,6 +236,7 @@ export async function runOnEndpoint(options: EndpointOptions): Promise<EndpointR
   }
   await counting.catch(() => undefined);
   const deploySeconds = elapsed();
+  for (const note of notes) say(`note: ${note}`);
   warnings.push(...(output?.warnings ?? []));
   if (output?.outcome === 'committed') warnings.push(`Finalize failed after its commit point; the deployment stands: ${output.cause ?? ''}`);
   const succeeded = output !== null && (output.outcome === 'succeeded' || output.outcome === 'committed');
@@ -254,6 +273,7 @@ export async function runOnEndpoint(options: EndpointOptions): Promise<EndpointR
     endpoint: url.origin,
     seed,
     clock: 'real',
+    notes,
   };
 }
 

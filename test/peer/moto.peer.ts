@@ -10,6 +10,10 @@
  *   bus targets a Lambda function, as the stack's rules do: every notification fails, and the
  *   deployment still succeeds, with the failed "Deployment Succeeded" as its one warning;
  * - DescribeAlarms ignores StateValue next to AlarmNames (the adapter checks the state itself);
+ * - DescribeNotificationConfigurations is not implemented (HTTP 500): the runner answers it as a
+ *   group without notifications and lists it in `notes`;
+ * - CreateTargetGroup refuses a name that exists even with the same settings (AWS returns the
+ *   existing group), so a LaunchGroup retried after it made its target group fails there;
  * - Scheduler keeps schedules but fires none: the runner reads the teardown schedule back and runs it.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -92,6 +96,8 @@ describe('npm start -- --endpoint <moto>', () => {
       expect(result.traffic['web-prod-v001'] ?? 0).toBe(0);
       // moto cannot deliver to a Lambda target, so PutEvents fails: after the commit point that is a warning, not a rollback.
       expect(result.warnings).toEqual([expect.stringContaining('notification "Deployment Succeeded" not delivered')]);
+      // moto does not implement DescribeNotificationConfigurations: the runner answers it as none and says so.
+      expect(result.notes).toEqual([expect.stringContaining('does not implement DescribeNotificationConfigurations (HTTP 500)')]);
       expect(result.lambdaInvocations).toBe(6);
       // The same seed (the default, 1) names the same deployment, run after run.
       firstDeployment ??= result.deployment;
