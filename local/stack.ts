@@ -10,6 +10,7 @@ import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutBuck
 import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { client } from '../src/aws/clients.js';
+import { tolerate } from '../src/aws/not-found.js';
 import { ENV_NAMES } from '../src/env.js';
 import { resolveDefinition } from '../sim/asl.js';
 import type { EmbeddedCloud } from '../sim/cloud.js';
@@ -49,7 +50,8 @@ export async function createStack(options: { stage?: string; account: string; fu
   const role = (name: string) => `arn:aws:iam::${account}:role/${name}`;
 
   // Every create tolerates what an earlier run against the same endpoint already made.
-  await again(
+  await tolerate(
+    'ResourceInUseException',
     client(DynamoDBClient).send(
       new CreateTableCommand({
         TableName: names.table,
@@ -64,20 +66,20 @@ export async function createStack(options: { stage?: string; account: string; fu
         ],
       }),
     ),
-    'ResourceInUseException',
   );
-  await again(
-    client(DynamoDBClient).send(new UpdateTimeToLiveCommand({ TableName: names.table, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } })),
+  // An earlier run enabled it: "TimeToLive is already enabled".
+  await tolerate(
     'ValidationException',
+    client(DynamoDBClient).send(new UpdateTimeToLiveCommand({ TableName: names.table, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } })),
   );
 
-  await again(client(S3Client).send(new CreateBucketCommand({ Bucket: names.bucket })), 'BucketAlreadyOwnedByYou');
+  await tolerate('BucketAlreadyOwnedByYou', client(S3Client).send(new CreateBucketCommand({ Bucket: names.bucket })));
   await client(S3Client).send(new PutBucketVersioningCommand({ Bucket: names.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   await client(S3Client).send(
     new PutBucketNotificationConfigurationCommand({ Bucket: names.bucket, NotificationConfiguration: { EventBridgeConfiguration: {} } }),
   );
 
-  await again(client(SchedulerClient).send(new CreateScheduleGroupCommand({ Name: names.scheduleGroup })), 'ConflictException');
+  await tolerate('ConflictException', client(SchedulerClient).send(new CreateScheduleGroupCommand({ Name: names.scheduleGroup })));
 
   const definition = deployDefinition(functionArn);
   const created = await client(SFNClient)
@@ -133,11 +135,3 @@ export async function createStack(options: { stage?: string; account: string; fu
   return { stage, bucket: names.bucket, table: names.table, scheduleGroup: names.scheduleGroup, stateMachineArn, functionArn };
 }
 
-/** Awaits a create call; the named error (the resource exists already) counts as done. */
-async function again(call: Promise<unknown>, exists: string): Promise<void> {
-  try {
-    await call;
-  } catch (err) {
-    if ((err as Error).name !== exists) throw err;
-  }
-}
