@@ -13,7 +13,7 @@
  * - DescribeNotificationConfigurations is not implemented (HTTP 500): the runner answers it as a
  *   group without notifications and lists it in `notes`;
  * - CreateTargetGroup refuses a name that exists even with the same settings (AWS returns the
- *   existing group), so a LaunchGroup retried after it made its target group fails there;
+ *   existing group): a retried LaunchGroup reuses its own by name and deployment tag;
  * - Scheduler keeps schedules but fires none: the runner reads the teardown schedule back and runs it.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';

@@ -27,6 +27,8 @@ export const ALLOW_LIST: AllowList = {
     'elasticloadbalancing:DescribeRules': `stage() reads the swap point for ${RULE_CLUSTERS}`,
     'elasticloadbalancing:ModifyRule': `stage() adds the new target group at weight 0 for ${RULE_CLUSTERS}`,
     'autoscaling:PutScalingPolicy': "clonePolicies copies the live group's scaling policies: the demo group has none",
+    'elasticloadbalancing:DescribeTags':
+      "createTargetGroup reads the owner tag of an existing target group of the new group's name (a retried LaunchGroup, test/functions/launch-group.test.ts): the runs do not retry it",
     'autoscaling:PutWarmPool': `${CLONE_SETTINGS} a warm pool`,
     'autoscaling:PutScheduledUpdateGroupAction': `${CLONE_SETTINGS} scheduled actions`,
     'autoscaling:PutNotificationConfiguration': `${CLONE_SETTINGS} SNS notification configurations`,

@@ -21,6 +21,7 @@ export const UNSCOPABLE: Record<string, string> = {
   'elasticloadbalancing:DescribeTargetGroups': NO_RESOURCE_TYPE,
   'elasticloadbalancing:DescribeTargetGroupAttributes': NO_RESOURCE_TYPE,
   'elasticloadbalancing:DescribeTargetHealth': NO_RESOURCE_TYPE,
+  'elasticloadbalancing:DescribeTags': NO_RESOURCE_TYPE,
   'cloudwatch:DescribeAlarms':
     'composite alarms are returned only to a caller whose DescribeAlarms is scoped to "*" (CloudWatch API reference); alarmsInAlarm reads both kinds',
   'xray:PutTraceSegments': `${NO_RESOURCE_TYPE} (Lambda active tracing)`,
