@@ -127,6 +127,17 @@ describe('npm start -- --endpoint <moto>', () => {
   }, 120_000);
 
   it.each([
+    ['first-deploy', { from: null, to: 'web-prod-v000', traffic: { 'web-prod-v000': 100 }, teardown: null }],
+    ['canary-steps', { from: 'web-prod-v001', to: 'web-prod-v002', traffic: { 'web-prod-v002': 100 }, teardown: { serverGroup: 'web-prod-v001', done: true } }],
+  ])('runs %s as the embedded run does', async (scenario, expected) => {
+    // Act
+    const result = await runOnEndpoint({ endpoint, scenario, shortWaits: true });
+    configureClients({});
+    // Assess
+    expect(result).toMatchObject({ scenario, outcome: 'succeeded', ...expected });
+  }, 120_000);
+
+  it.each([
     ['bake-failure', 'runs no user data'],
     ['unhealthy-release', 'runs no application'],
   ])('refuses %s in one line naming why, exit 2, before any call', async (scenario, why) => {
