@@ -3,6 +3,7 @@
  * clients through a middleware placed after the SDK's retry step. Production code is wired to it
  * with `cloud.wire(connect)` (see `local/cloud.ts`) and cannot tell it from AWS.
  */
+import { seedAmbientRandomness } from './ambient.js';
 import { AppBehaviours } from './apps.js';
 import { AwsFault } from './aws-fault.js';
 import { CallLog, isMutating } from './call-log.js';
@@ -87,6 +88,7 @@ export class EmbeddedCloud implements SimContext {
   private readonly byPrefix: Record<string, object>;
   private readonly maxAttempts?: number;
   private disposed = false;
+  private readonly restoreAmbient: () => void;
 
   /** Use `EmbeddedCloud.create()`: it readies the SDK before the clock goes virtual. */
   private constructor(options: CloudOptions) {
@@ -98,6 +100,7 @@ export class EmbeddedCloud implements SimContext {
     this.ids = new Ids(this.rng, this.region, this.accountId);
     this.faults = new Faults(this.rng);
     this.clock = new VirtualClock(options.startTime);
+    this.restoreAmbient = seedAmbientRandomness(this.seed);
     this.lambda = new LambdaRuntime(this);
     this.ec2 = new Ec2Sim(this);
     this.autoscaling = new AutoScalingSim(this);
@@ -148,6 +151,7 @@ export class EmbeddedCloud implements SimContext {
     this.disposed = true;
     this.connect?.({});
     this.clock.uninstall();
+    this.restoreAmbient();
   }
 
   readonly middleware: CallMiddleware = (_next, context) => async (args) =>
