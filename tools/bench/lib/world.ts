@@ -21,6 +21,8 @@ export interface WorldSpec {
   app?: Partial<AppBehaviour>;
   /** Raise account quotas for big worlds (EC2 instance limit). */
   instanceLimit?: number;
+  /** Raise the ALB quota (default 50 per Region). */
+  loadBalancerLimit?: number;
 }
 
 export class BenchWorld {
@@ -34,6 +36,7 @@ export class BenchWorld {
     const cloud = await createCloud({ seed: spec.seed ?? 1 });
     try {
       if (spec.instanceLimit) cloud.ec2.instanceLimit = spec.instanceLimit;
+      if (spec.loadBalancerLimit) cloud.elb.loadBalancerLimit = spec.loadBalancerLimit;
       // Long runs: the call log keeps what happened, not every request body.
       cloud.log.keepInputs = false;
       const stack = await deployStack(cloud);
