@@ -8,17 +8,18 @@
  * built with the same options.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { ROOT, serverlessFunctions } from '../../deploy/serverless.js';
 import { functionsOf as templateFunctions, readTemplate } from '../../deploy/template.js';
 import { round } from './common.js';
 import { unzip } from './unzip.js';
-const ROOT = new URL('../../../', import.meta.url).pathname;
-const SERVERLESS = join(ROOT, 'serverless.yml');
+
+const { esbuildOptions } = createRequire(import.meta.url)('../../build/esbuild.config.cjs') as { esbuildOptions: esbuild.BuildOptions };
 
 export interface FunctionDef {
   name: string;
@@ -26,47 +27,10 @@ export interface FunctionDef {
   memoryMb: number;
 }
 
-/** Functions, handlers and memory sizes, read from serverless.yml (no YAML dependency: its shape is fixed). */
-export function functionsOf(yml = readFileSync(SERVERLESS, 'utf8')): FunctionDef[] {
-  const provider = Number(/^provider:[\s\S]*?^ {2}memorySize: (\d+)/m.exec(yml)?.[1] ?? 1024);
-  const block = yml.slice(yml.search(/^functions:/m));
-  const out: FunctionDef[] = [];
-  const re = /^ {2}(\w+):\n((?: {4}.*\n|\n)*)/gm;
-  for (const m of block.matchAll(re)) {
-    const body = m[2] as string;
-    const handler = /^ {4}handler: (\S+)\.handler/m.exec(body)?.[1];
-    if (!handler) continue;
-    const memory = Number(/^ {4}memorySize: (\d+)/m.exec(body)?.[1] ?? provider);
-    out.push({ name: m[1] as string, entry: join(ROOT, `${handler}.ts`), memoryMb: memory });
-  }
-  return out;
+/** Functions, handlers and memory sizes, read from serverless.yml. */
+export function functionsOf(): FunctionDef[] {
+  return serverlessFunctions().map((f) => ({ name: f.key, entry: join(ROOT, f.source), memoryMb: f.memoryMb }));
 }
-
-/** serverless.yml's `custom.esbuild`, as esbuild options (checked against the file, not guessed). */
-function configuredOptions(yml: string): esbuild.BuildOptions & { plugins: esbuild.Plugin[] } {
-  const block = /^ {2}esbuild:\n((?: {4}.*\n)+)/m.exec(yml)?.[1] ?? '';
-  const want = (re: RegExp, what: string) => {
-    if (!re.test(block)) throw new Error(`serverless.yml custom.esbuild changed (${what}): update tools/bench/lib/bundles.ts`);
-  };
-  want(/minify: true/, 'minify');
-  want(/format: esm/, 'format');
-  want(/target: node22/, 'target');
-  want(/mainFields: \['module', 'main'\]/, 'mainFields');
-  const banner = /js: "(.*)"/.exec(block)?.[1] ?? '';
-  const pluginsFile = /^ {4}plugins: (\S+)/m.exec(block)?.[1];
-  return {
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    banner: { js: banner },
-    plugins: pluginsFile ? loadPlugins(join(ROOT, pluginsFile)) : [],
-  };
-}
-
-const loadPlugins = (file: string): esbuild.Plugin[] => createRequire(import.meta.url)(file) as esbuild.Plugin[];
 
 export interface BundleMeasure {
   name: string;
@@ -114,9 +78,8 @@ export function packageArtifacts(): void {
 export async function measureBundles(options: { runs?: number; skipPackage?: boolean } = {}): Promise<BundleReport> {
   const runs = Math.max(9, options.runs ?? 9);
   if (!options.skipPackage) packageArtifacts();
-  const yml = readFileSync(SERVERLESS, 'utf8');
-  const fns = functionsOf(yml);
-  const base = configuredOptions(yml);
+  const fns = functionsOf();
+  const base = esbuildOptions;
   const template = readTemplate(join(ROOT, '.serverless/cloudformation-template-update-stack.json'));
   const envs = templateFunctions(template, PLACE);
   const dir = join(tmpdir(), 'redblack-bench-bundles', 'packaged');
@@ -174,7 +137,7 @@ function lambdaEnv(fn: FunctionDef, vars: Record<string, string>): Record<string
 /** What makes the bundle big, by package (esbuild's metafile, same options as serverless.yml). */
 async function dominatedBy(fn: FunctionDef, options: esbuild.BuildOptions): Promise<{ what: string; bytes: number }[]> {
   const result = await esbuild.build({ ...options, entryPoints: [fn.entry], outfile: join(tmpdir(), `${fn.name}.mjs`), write: false, metafile: true, logLevel: 'silent' });
-  const meta = Object.values(result.metafile?.outputs ?? {})[0];
+  const meta = Object.entries(result.metafile?.outputs ?? {}).find(([path]) => path.endsWith('.mjs'))?.[1];
   const byPackage = new Map<string, number>();
   for (const [path, v] of Object.entries(meta?.inputs ?? {})) {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? (path.startsWith('src/') || path.startsWith('functions/') ? 'redblack (src, functions)' : path);

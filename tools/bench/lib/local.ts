@@ -1,7 +1,7 @@
 /**
  * Local speed: what a developer waits for. Each command runs in a fresh child process, as the
  * npm script would (tsx loading TypeScript included), timed from spawn to exit, with the child's
- * peak RSS (bench/lib/maxrss.mjs reports it on exit).
+ * peak RSS (tools/bench/lib/maxrss.mjs reports it on exit).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
