@@ -7,7 +7,7 @@ import { consoleOutput, createImage, describeImage, describeInstance, terminateI
 import { identityTags, TAG } from '../aws/tags.js';
 import { BakeFailed, BakeTimedOut } from '../domain/errors.js';
 import { imageName } from '../domain/names.js';
-import { FIRST_BUILDER_LOOK_SECONDS, FIRST_IMAGE_LOOK_SECONDS, learnedSeconds, pollSeconds } from '../domain/poll.js';
+import { expectedAt, FIRST_BUILDER_LOOK_SECONDS, FIRST_IMAGE_LOOK_SECONDS, learnedSeconds, pollSeconds } from '../domain/poll.js';
 import { parseBakeConsole, parseBakeTag } from '../domain/user-data.js';
 import { logger } from '../lambda/logger.js';
 import { PLANNED, requireState } from './shared/require-state.js';
@@ -28,14 +28,14 @@ export async function checkBake(state: DeploymentState): Promise<ImageProgress> 
   // Polls are timed from the phase's start to when the live group's bake says it ends (domain/poll.ts).
   const learned = state.live?.bakeSeconds;
   const since = progress.phaseSince ?? now;
-  const expect = (seconds: number | undefined, first: number) => since + (seconds ?? first) * 1000;
+  const expect = (seconds: number | undefined, first: number) => expectedAt(since, seconds, first);
   const deadline = progress.deadline === undefined ? {} : { deadline: progress.deadline };
   const pending = (status: 'baking' | 'imaging', expectedAt: number): ImageProgress => ({
     ...progress,
     status,
     phaseSince: since,
     lastPendingAt: now,
-    waitSeconds: pollSeconds({ now, since, expectedAt, ...deadline }),
+    waitSeconds: pollSeconds({ now, since, expectedAt, early: learned !== undefined, ...deadline }),
   });
 
   if (progress.imageId) {
@@ -67,7 +67,7 @@ export async function checkBake(state: DeploymentState): Promise<ImageProgress> 
     const tags = identityTags({ cluster: state.cluster, deployment: state.deployment, release: state.release });
     const imageId = await createImage(builderId, imageName(state.cluster, state.release, state.deployment), tags);
     const builderTook = learnedSeconds({ since, lastPendingAt: progress.lastPendingAt, expectedAt: expect(learned?.builder, FIRST_BUILDER_LOOK_SECONDS) });
-    const imageAt = now + (learned?.image ?? FIRST_IMAGE_LOOK_SECONDS) * 1000;
+    const imageAt = expectedAt(now, learned?.image, FIRST_IMAGE_LOOK_SECONDS);
     return {
       status: 'imaging',
       builderId,
@@ -75,7 +75,7 @@ export async function checkBake(state: DeploymentState): Promise<ImageProgress> 
       ...deadline,
       phaseSince: now,
       took: { builder: builderTook },
-      waitSeconds: pollSeconds({ now, since: now, expectedAt: imageAt, ...deadline }),
+      waitSeconds: pollSeconds({ now, since: now, expectedAt: imageAt, early: learned?.image !== undefined, ...deadline }),
     };
   }
   if (overdue) return fail(new BakeTimedOut(timeoutMinutes, builderId));

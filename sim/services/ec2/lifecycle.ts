@@ -136,7 +136,7 @@ export class Lifecycle {
     const inst = this.store.instances.get(instanceId);
     if (!inst || inst.state !== 'running' || inst.runningSince === undefined) return false;
     const app = this.ctx.apps.get(inst.release);
-    return app.healthy && this.ctx.clock.now() >= inst.runningSince + app.appStartSeconds * 1000;
+    return app.healthy && this.ctx.clock.now() >= inst.runningSince + (inst.appStartMs ?? app.appStartSeconds * 1000);
   }
 
   errorRate(instanceId: string): number {
@@ -146,7 +146,12 @@ export class Lifecycle {
 
   private boot(inst: InstanceRec): void {
     const app = this.ctx.apps.get(inst.release);
-    inst.timer = this.ctx.clock.after(app.bootSeconds * 1000, () => {
+    const latency = this.ctx.latency;
+    const bootMs = Math.round((latency?.jittered(app.bootSeconds) ?? app.bootSeconds) * 1000);
+    if (latency) inst.appStartMs = Math.round(latency.jittered(app.appStartSeconds) * 1000);
+    const timing = { release: inst.release, launchTime: this.ctx.clock.now(), bootMs, appStartMs: inst.appStartMs ?? app.appStartSeconds * 1000 };
+    this.store.timings.set(inst.id, { ...this.store.timings.get(inst.id), ...timing });
+    inst.timer = this.ctx.clock.after(bootMs, () => {
       inst.timer = undefined;
       if (inst.failBoot) {
         inst.failBoot = false;
@@ -187,7 +192,10 @@ export class Lifecycle {
   private scheduleBake(inst: InstanceRec, b: Builder): void {
     const app = this.ctx.apps.get(b.release);
     this.post(inst, `redblack-bake: installing s3://${b.bucket}/${b.key}${b.versionId ? ` (version ${b.versionId})` : ''}`);
-    inst.bakeTimer = this.ctx.clock.after(app.installSeconds * 1000, () => {
+    const installMs = Math.round((this.ctx.latency?.jittered(app.installSeconds) ?? app.installSeconds) * 1000);
+    const timing = this.store.timings.get(inst.id);
+    if (timing) timing.installMs = installMs;
+    inst.bakeTimer = this.ctx.clock.after(installMs, () => {
       inst.bakeTimer = undefined;
       let failure: string | undefined;
       if (!this.ctx.s3.objectExists(b.bucket, b.key, b.versionId)) failure = `artifact s3://${b.bucket}/${b.key} not found`;
