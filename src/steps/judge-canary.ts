@@ -7,12 +7,12 @@
  * judgment says so.
  */
 import { metricData } from '../aws/cloudwatch.js';
-import { notify } from '../aws/events.js';
 import { putJudgment } from '../aws/store.js';
 import { metricRules, thresholds } from '../domain/canary/rules.js';
 import { judge } from '../domain/canary/judge.js';
 import { planQueries, window } from '../domain/canary/metrics.js';
 import { CanaryFailed, InvalidInput } from '../domain/errors.js';
+import { announce } from './shared/observe.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, JudgmentProgress, Launched, TrafficProgress } from './shared/state.js';
 
@@ -52,10 +52,11 @@ export async function judgeCanary(state: DeploymentState): Promise<JudgmentProgr
     metrics: verdict.metrics,
   };
   await putJudgment(state.cluster, record);
-  await notify('Canary Judged', { cluster: state.cluster, release: state.release, ...record });
+  // A notification that fails is a warning, never the judgment's outcome.
+  const warning = await announce('Deployment Canary Judged', { cluster: state.cluster, release: state.release, ...record });
 
   if (verdict.decision === 'fail') throw new CanaryFailed(launched.serverGroup, verdict.failing, verdict.reason);
-  const next = { ...progress, looks: looks + 1, score: verdict.score };
+  const next = { ...progress, looks: looks + 1, score: verdict.score, ...(warning ? { warnings: [warning] } : {}) };
   if (verdict.decision === 'extend') return { ...next, decision: 'extend', extended: { stepIndex: traffic.stepIndex, until: now + extendMinutes * 60_000 } };
   return { ...next, decision: verdict.decision };
 }

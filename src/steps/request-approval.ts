@@ -4,10 +4,10 @@
  * (src/aws/approvals.ts), and announces "Approval Requested". Its own result is ignored: the Task
  * ends when someone answers the token, or at its timeout.
  */
-import { notify } from '../aws/events.js';
 import { setApproval } from '../aws/store.js';
 import type { ApprovalAnswer } from '../domain/approval.js';
 import { InvalidInput } from '../domain/errors.js';
+import { requestApproval as announceApprovalRequest } from './shared/observe.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, TrafficProgress } from './shared/state.js';
 
@@ -34,14 +34,15 @@ export async function requestApproval(event: ApprovalEvent): Promise<{ requested
     output: JSON.stringify(answer),
   };
   await setApproval(state.cluster, state.deployment, pending);
-  await notify('Approval Requested', {
+  // The Task's result is ignored (the answer ends it), so a failed notification is only logged and counted.
+  await announceApprovalRequest({
     cluster: state.cluster,
     deployment: state.deployment,
     release: state.release,
-    serverGroup: state.next.serverGroup,
-    step: request.step,
+    gate: `traffic ${request.step}% on ${state.next.serverGroup}`,
+    weights: (state.traffic as TrafficProgress).weights,
     expiresAt: new Date(pending.expiresAt).toISOString(),
-    onTimeout: state.config.approval?.onTimeout ?? 'rollback',
+    respond: `promote or reject the cluster's deployment (docs/deploy.md, Manual approval); without an answer: ${state.config.approval?.onTimeout ?? 'rollback'}`,
   });
   return { requested: true, stepIndex: request.stepIndex };
 }

@@ -53,8 +53,8 @@ describe('approval before 100 %', () => {
     expect(approval).toMatchObject({ stepIndex: 1, step: 100 });
     expect(approval.token.length).toBeGreaterThan(20);
     const event = s.cloud.log.calls.find((c) => c.caller === 'requestApproval' && c.operation === 'PutEvents')?.input as { Entries: { DetailType: string; Detail: string }[] };
-    expect(event.Entries[0]?.DetailType).toBe('Approval Requested');
-    expect(JSON.parse(event.Entries[0]?.Detail ?? '{}')).toMatchObject({ cluster: 'web-prod', step: 100, onTimeout: 'rollback' });
+    expect(event.Entries[0]?.DetailType).toBe('Deployment Approval Requested');
+    expect(JSON.parse(event.Entries[0]?.Detail ?? '{}')).toMatchObject({ cluster: 'web-prod', gate: 'traffic 100% on web-prod-v002', weights: { 'web-prod-v002': 10, 'web-prod-v001': 90 } });
   });
 
   it('promote: the step happens and the deployment succeeds; a second promote is refused', async () => {

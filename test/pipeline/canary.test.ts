@@ -58,7 +58,7 @@ describe('subtle-errors', () => {
     const last = judgments.at(-1);
     expect(last?.decision).toBe('fail');
     expect(last?.metrics).toContainEqual(expect.objectContaining({ metric: 'errorRate', verdict: 'high', critical: true }));
-    expect(events.map((e) => e.DetailType)).toEqual(judgments.map(() => 'Canary Judged'));
+    expect(events.map((e) => e.DetailType)).toEqual(judgments.map(() => 'Deployment Canary Judged'));
     expect(JSON.parse(events.at(-1)?.Detail ?? '{}')).toMatchObject({ cluster: 'web-prod', release: '1.1.0', decision: 'fail' });
   });
 });

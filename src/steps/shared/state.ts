@@ -58,6 +58,8 @@ export interface GateProgress {
   /** Epoch ms before which the group cannot pass (instances still registering + health checks): the next look's floor. */
   readyNotBefore?: number;
   waitSeconds: number;
+  /** A progress notification that failed (logged and counted). */
+  warnings?: string[];
 }
 
 export interface TrafficProgress {
@@ -72,6 +74,8 @@ export interface TrafficProgress {
   stepEndsAt?: number;
   /** Set when the next step waits for a person (config `approval`): nothing was changed. */
   approval?: ApprovalRequest;
+  /** A progress notification that failed (logged and counted). */
+  warnings?: string[];
 }
 
 export interface JudgmentProgress {
@@ -85,6 +89,8 @@ export interface JudgmentProgress {
   score: number | null;
   /** The step whose end was extended because its score was marginal, and until when. */
   extended?: { stepIndex: number; until: number };
+  /** A judgment notification that failed (logged and counted). */
+  warnings?: string[];
 }
 
 export interface DeploymentState {
