@@ -22,11 +22,15 @@ export interface DeployInput {
   release: string;
   artifact?: S3Artifact;
   imageId?: string;
+  /** Deploy even when this artifact is already live or already being deployed (a console redeploy on purpose). */
+  force?: boolean;
 }
 
 export interface ManualRollback {
   action: 'rollback';
   cluster: string;
+  /** The server group to roll back to (any older, still existing group of the cluster); default the previous one. */
+  to?: string;
   reason?: string;
 }
 
@@ -77,7 +81,7 @@ const artifactSchema = z.strictObject({
 });
 
 const clusterField = custom((c) => clusterProblem(c));
-const releaseField = z.string().regex(RELEASE_PATTERN, { error: 'must be 1-64 of letters, digits and . _ + -' });
+const releaseField = z.string().regex(RELEASE_PATTERN, { error: 'must be 1-64 of letters, digits and . _ + -, starting with a letter or a digit' });
 
 const deployInputSchema = z
   .strictObject({
@@ -85,6 +89,7 @@ const deployInputSchema = z
     release: releaseField,
     artifact: artifactSchema.optional(),
     imageId: z.string().regex(IMAGE_ID_PATTERN, { error: 'must be an AMI id (ami- and 8 or 17 hex digits)' }).optional(),
+    force: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .superRefine((input, ctx) => {
     if (input.artifact === undefined && input.imageId === undefined)
@@ -96,7 +101,10 @@ const deployInputSchema = z
 const rollbackSchema = z.strictObject({
   action: z.literal('rollback', { error: 'must be "rollback"' }),
   cluster: clusterField,
+  to: z.string().regex(/^[a-z0-9-]+-v\d{3}$/, { error: 'must be a server group name, <cluster>-vNNN' }).optional(),
   reason: z.string().max(1024, { error: 'must be at most 1024 characters' }).optional(),
+}).superRefine((r, ctx) => {
+  if (r.to !== undefined && !r.to.startsWith(`${r.cluster}-v`)) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be a server group of cluster ${r.cluster} (${r.cluster}-vNNN)` });
 });
 
 function parseWith<T>(schema: z.ZodType<T>, x: unknown, at: string): T {

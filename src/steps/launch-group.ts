@@ -24,6 +24,7 @@ import { requiredHealthy } from '../domain/health.js';
 import { formatBakeSeconds, pollSeconds } from '../domain/poll.js';
 import { cloneGroupInput, clonePolicies, firstGroupInput } from './shared/clone-group.js';
 import { forwardSignature, sameActions, withForward } from './shared/forward.js';
+import { unpinnedView } from './shared/pinning.js';
 import { PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, Launched } from './shared/state.js';
 
@@ -43,7 +44,8 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
   // The group remembers how long its bake took: the next deployment's bake polls on that.
   const bakeSeconds = formatBakeSeconds({ ...state.live?.bakeSeconds, ...state.image?.took });
   const spec = { name, launchTemplate: template, targetGroupArn: tg.arn, tags: bakeSeconds ? [...tags, { Key: TAG.bakeSeconds, Value: bakeSeconds }] : tags };
-  const input = liveGroup ? cloneGroupInput(liveGroup, await lifecycleHooks(liveGroup.AutoScalingGroupName as string), spec) : firstGroupInput(launchConfig(state), spec);
+  // Cloned from the live group as it is unpinned: a pin (ours or a dead deployment's) never leaks.
+  const input = liveGroup ? cloneGroupInput(unpinnedView(liveGroup), await lifecycleHooks(liveGroup.AutoScalingGroupName as string), spec) : firstGroupInput(launchConfig(state), spec);
   if (!(await createGroup(input))) {
     const existing = await describeGroup(name);
     const owner = existing && groupTag(existing, TAG.deployment);

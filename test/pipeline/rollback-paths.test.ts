@@ -49,7 +49,7 @@ describe('first deploy', () => {
     const done = await awaitExecution(s, await startConsole(s, 'rollback-first', sample('manual-rollback.json')));
     // Assess
     expect(done.error).toBe('RollbackUnavailable');
-    expect(done.cause).toContain('first deployment');
+    expect(done.cause).toContain('no older server group of the cluster to roll back to (web-prod-v000 is the only one)');
     expect((await snapshot(s)).forward).toEqual({ 'web-prod-v000': 100 });
   });
 });

@@ -49,7 +49,7 @@ export const OPERATIONS: Record<string, readonly string[]> = {
   events: ['PutEvents'],
 };
 
-/** Every Lambda function a deployment runs (serverless keys); the on-demand manualRollback is killed in test/pipeline/retries.test.ts. */
+/** Every Lambda function a deployment, a manual rollback or a recovery runs (serverless keys). */
 export const FUNCTION_KEYS = [
   'trigger',
   'plan',
@@ -62,6 +62,8 @@ export const FUNCTION_KEYS = [
   'finalize',
   'rollback',
   'teardown',
+  'manualRollback',
+  'recover',
 ] as const;
 
 /**
@@ -96,7 +98,13 @@ export type Fault =
   /** A second, different release of the same cluster. */
   | { kind: 'second-release'; afterTriggerSeconds: number }
   /** The old group's teardown schedule fires `delaySeconds` after it is created. */
-  | { kind: 'teardown-early'; delaySeconds: number };
+  | { kind: 'teardown-early'; delaySeconds: number }
+  /** Every running execution is stopped (StopExecution, the console's Stop) or times out at the anchor: Recover must undo it. */
+  | { kind: 'stop'; how: 'abort' | 'timeout'; at: Anchor }
+  /** An on-demand rollback (`{"action":"rollback"}`), to the previous group or to the oldest one still there. */
+  | { kind: 'manual-rollback'; to: 'previous' | 'oldest'; afterTriggerSeconds: number }
+  /** The same console input again, under another execution name (a double click, a second operator). */
+  | { kind: 'console-repeat'; afterTriggerSeconds: number };
 
 const SERVICE_OPS: [string, string | undefined][] = Object.entries(OPERATIONS).flatMap(([service, ops]) => [
   ...ops.map((op): [string, string | undefined] => [service, op]),
@@ -161,6 +169,12 @@ export const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('repeat-trigger' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 900 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('second-release' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 1_800 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('teardown-early' as const), delaySeconds: fc.integer({ min: 0, max: 600 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('stop' as const), how: fc.constantFrom('abort' as const, 'timeout' as const), at: anchor }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('manual-rollback' as const), to: fc.constantFrom('previous' as const, 'oldest' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 2_400 }) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('console-repeat' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 900 }) }) },
 );
 
 /** Simulated latency a fault list may add in all: a Lambda outliving its Task timeout (90 s) would be a simulator artefact. */
@@ -198,5 +212,11 @@ export function describeFault(f: Fault): string {
       return `second release ${f.afterTriggerSeconds}s after the trigger`;
     case 'teardown-early':
       return `teardown fires ${f.delaySeconds}s after it is scheduled`;
+    case 'stop':
+      return `${f.how === 'abort' ? 'StopExecution' : 'execution timeout'} ${when(f.at)}`;
+    case 'manual-rollback':
+      return `manual rollback to the ${f.to} group ${f.afterTriggerSeconds}s after the trigger`;
+    case 'console-repeat':
+      return `the console input again under another name ${f.afterTriggerSeconds}s after the trigger`;
   }
 }

@@ -90,6 +90,28 @@ export class ScenarioWorld {
     if (request) await this.send(release, request);
   }
 
+  /** `{"action":"rollback"}` from the console: to the previous group, or to the oldest group still there. */
+  async manualRollback(to: 'previous' | 'oldest'): Promise<boolean> {
+    const { cluster, cloud } = this;
+    let target: string | undefined;
+    if (to === 'oldest') target = cloud.autoscaling.groupNames().filter((n) => n.startsWith(`${cluster}-v`)).sort()[0];
+    const input = JSON.stringify({ action: 'rollback', cluster, ...(target ? { to: target } : {}) });
+    await client(SFNClient).send(new StartExecutionCommand({ stateMachineArn: this.session.stack.stateMachineArn, name: `rollback-${++this.consoleStarts}`, input }));
+    return true;
+  }
+
+  /** The release's console input again, under a name of the operator's own: only a deployment's own check can dedupe it. */
+  async consoleAgain(release: string): Promise<boolean> {
+    const { cluster } = this;
+    const r = this.requests.get(release);
+    if (!r) return false;
+    const input = r.kind === 's3' ? { cluster, release, artifact: { bucket: this.session.stack.bucket, key: r.key, versionId: r.versionId } } : { cluster, release, imageId: r.imageId };
+    await client(SFNClient).send(new StartExecutionCommand({ stateMachineArn: this.session.stack.stateMachineArn, name: `console-${++this.consoleStarts}`, input: JSON.stringify(input) }));
+    return true;
+  }
+
+  private consoleStarts = 0;
+
   private async send(release: string, r: Request): Promise<void> {
     const { cluster } = this;
     if (r.kind === 's3') {

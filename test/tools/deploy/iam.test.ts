@@ -44,7 +44,10 @@ describe('the runs the permissions are derived from', () => {
         'prebaked SUCCEEDED',
         'teardown deferred web-prod-v001',
         'console SUCCEEDED',
+        'manual rollback failing after the flip FAILED',
+        'recoveries 1',
         expect.stringMatching(/^sweeps [1-9]/),
+        'stopped → ok,ok',
       ],
       'unhealthy-release': ['FAILED'],
       'bake-failure': ['FAILED'],
@@ -53,7 +56,7 @@ describe('the runs the permissions are derived from', () => {
       'canary-steps': ['SUCCEEDED', 'teardown done'],
     });
     const callers = new Set(observed.calls.map((c) => c.caller));
-    expect([...callers].sort()).toEqual(['bakeImage', 'checkBake', 'finalize', 'healthGate', 'launchGroup', 'manualRollback', 'plan', 'rollback', 'swapTargetGroup', 'teardown', 'trigger', 'verifyImage']);
+    expect([...callers].sort()).toEqual(['bakeImage', 'checkBake', 'finalize', 'healthGate', 'launchGroup', 'manualRollback', 'plan', 'recover', 'rollback', 'swapTargetGroup', 'teardown', 'trigger', 'verifyImage']);
     const creators = new Set(observed.calls.filter((c) => c.operation === 'CreateSchedule').map((c) => c.caller));
     expect([...creators].sort()).toEqual(SCHEDULE_CREATORS);
   });

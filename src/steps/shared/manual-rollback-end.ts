@@ -1,0 +1,78 @@
+/**
+ * The two ways a manual rollback ends, shared by the ManualRollback step and by Recover (for a
+ * manual rollback whose execution was stopped): `finishRollback` once the listener serves the
+ * group rolled back to (its teardown cancelled, the bad group's scheduled, the outcome recorded),
+ * `abandonRollback` when it did not get there (the group it resized put back, nothing else changed).
+ */
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { describeGroup, updateGroup } from '../../aws/autoscaling.js';
+import { forwardTargets } from '../../aws/elbv2.js';
+import { notify } from '../../aws/events.js';
+import { clearLastSuccess, endDeployment, releaseLock } from '../../aws/store.js';
+import { cancelTeardown, scheduleTeardown } from './teardown-schedule.js';
+
+/** What a manual rollback decided when it started; kept in its ledger record (`plan`). */
+export interface RollbackPlan {
+  cluster: string;
+  deployment: string;
+  /** The group serving when the rollback started (rolled back from). */
+  from: string;
+  fromTargetGroupArn: string;
+  /** The group rolled back to. */
+  to: string;
+  toTargetGroupArn: string;
+  swapArn: string;
+  /** The listener's actions when the rollback started: the flip happens only from exactly these. */
+  before: Action[];
+  /** The capacity `to` had before the rollback scaled it back up; absent when it was warm. */
+  resizedFrom?: { min: number; desired: number };
+  retainMinutes: number;
+  startedAt: number;
+  reason?: string;
+}
+
+export interface ManualRollbackResult {
+  outcome: 'rolled-back';
+  cluster: string;
+  deployment: string;
+  from: string;
+  to: string;
+  traffic: Record<string, number>;
+  teardown: { serverGroup: string; at: string };
+}
+
+/** True when `actions` send all traffic to the plan's `to` group. */
+export function servesTarget(plan: RollbackPlan, actions: Action[]): boolean {
+  const serving = forwardTargets(actions).filter((t) => t.weight > 0);
+  return serving.length === 1 && serving[0]?.targetGroupArn === plan.toTargetGroupArn;
+}
+
+export async function finishRollback(plan: RollbackPlan, extra: Record<string, unknown> = {}): Promise<ManualRollbackResult> {
+  await cancelTeardown(plan.to);
+  const at = await scheduleTeardown(plan.from, plan.deployment, plan.retainMinutes, Date.now());
+  await endDeployment(plan.cluster, plan.deployment, 'ROLLED_BACK', Date.now(), plan.reason);
+  await clearLastSuccess(plan.cluster);
+  await releaseLock(plan.cluster, plan.deployment);
+  const result: ManualRollbackResult = {
+    outcome: 'rolled-back',
+    cluster: plan.cluster,
+    deployment: plan.deployment,
+    from: plan.from,
+    to: plan.to,
+    traffic: { [plan.to]: 100, [plan.from]: 0 },
+    teardown: { serverGroup: plan.from, at: at.toISOString() },
+  };
+  await notify('Deployment Rolled Back', { ...result, manual: true, ...extra });
+  return result;
+}
+
+/** The listener was never flipped: the resized group goes back to what it was, the outcome is recorded, the lock released. */
+export async function abandonRollback(plan: RollbackPlan, cause: string): Promise<void> {
+  if (plan.resizedFrom) {
+    const group = await describeGroup(plan.to);
+    if (group) await updateGroup({ AutoScalingGroupName: plan.to, MinSize: plan.resizedFrom.min, DesiredCapacity: plan.resizedFrom.desired });
+  }
+  await endDeployment(plan.cluster, plan.deployment, 'FAILED', Date.now(), cause);
+  await releaseLock(plan.cluster, plan.deployment);
+  await notify('Deployment Failed', { cluster: plan.cluster, deployment: plan.deployment, from: plan.from, to: plan.to, manual: true, cause });
+}
