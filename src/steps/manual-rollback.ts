@@ -53,9 +53,30 @@ export async function manualRollback(event: ManualRollbackEvent): Promise<Manual
     const plan = JSON.parse(record.plan) as RollbackPlan;
     if (record.status === 'ROLLED_BACK') return { ...(await finishRollback(plan)), phase: 'done', waitSeconds: 0 };
     if (record.status !== 'RUNNING') throw new RollbackUnavailable(request.cluster, `rollback ${event.deployment} already ended: ${record.cause ?? record.status}`);
+    // A retry of the first call may have died between recording the plan and enabling the group.
+    if (!event.progress || event.progress.phase === 'start') await enable(plan);
     return gate(plan, config, event.progress);
   }
-  return gate(await start(request, event.deployment, config), config, undefined);
+  const plan = await start(request, event.deployment, config);
+  await enable(plan);
+  return gate(plan, config, undefined);
+}
+
+/**
+ * Enable → resize, idempotently: the group's target group back in the forward action at weight 0
+ * (health-checked, no traffic), and its own capacity back. The listener is not touched otherwise.
+ */
+async function enable(plan: RollbackPlan): Promise<void> {
+  if (plan.staged) {
+    const point = await readSwapPoint(plan.swapArn);
+    if (sameActions(point.actions, plan.before)) await writeSwapPoint({ ...point, actions: plan.staged });
+  }
+  if (plan.resizeTo) {
+    const group = await describeGroup(plan.to);
+    if (group && (group.DesiredCapacity ?? 0) < plan.resizeTo.desired) {
+      await updateGroup({ AutoScalingGroupName: plan.to, MinSize: plan.resizeTo.min, DesiredCapacity: plan.resizeTo.desired, MaxSize: plan.resizeTo.max });
+    }
+  }
 }
 
 /** Decides from and to, refuses what cannot be done (before any change), takes the lock, records the plan, resizes. */
@@ -91,7 +112,12 @@ async function start(request: ManualRollback, deployment: string, config: Cluste
     toTargetGroupArn: toTg,
     swapArn,
     before: point.actions,
-    ...(current.desired < capacity.desired ? { resizedFrom: current } : {}),
+    ...(forwardTargets(point.actions).some((t) => t.targetGroupArn === toTg)
+      ? {}
+      : { staged: withForward(point.actions, [...forwardTargets(point.actions).map((t) => ({ arn: t.targetGroupArn, weight: t.weight })), { arn: toTg, weight: 0 }]) }),
+    ...(current.desired < capacity.desired
+      ? { resizedFrom: current, resizeTo: { ...capacity, max: Math.max(toGroup.MaxSize ?? 0, capacity.desired) } }
+      : {}),
     retainMinutes: config.teardown.retainMinutes,
     startedAt: now,
     ...(request.reason ? { reason: request.reason } : {}),
@@ -101,10 +127,6 @@ async function start(request: ManualRollback, deployment: string, config: Cluste
   } catch (err) {
     await releaseLock(cluster, deployment).catch(() => undefined);
     throw err;
-  }
-  if (plan.resizedFrom) {
-    // Enable → resize: the group's own capacity back; the listener is not touched while it warms up.
-    await updateGroup({ AutoScalingGroupName: to, MinSize: capacity.min, DesiredCapacity: capacity.desired, MaxSize: Math.max(toGroup.MaxSize ?? 0, capacity.desired) });
   }
   return plan;
 }
@@ -174,8 +196,9 @@ async function gate(plan: RollbackPlan, config: ClusterConfig, progress: Rollbac
 async function flip(plan: RollbackPlan, config: ClusterConfig): Promise<void> {
   const point = await readSwapPoint(plan.swapArn);
   if (servesTarget(plan, point.actions)) return; // a retry after the write: done already
-  if (!sameActions(point.actions, plan.before)) {
-    const drifted = new ListenerDrifted(plan.swapArn, `expected ${forwardSignature(plan.before)}, found ${forwardSignature(point.actions)}`);
+  const expected = plan.staged ?? plan.before;
+  if (!sameActions(point.actions, expected)) {
+    const drifted = new ListenerDrifted(plan.swapArn, `expected ${forwardSignature(expected)}, found ${forwardSignature(point.actions)}`);
     await abandonRollback(plan, `${drifted.name}: ${drifted.message}`);
     throw drifted;
   }

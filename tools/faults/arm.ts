@@ -130,7 +130,7 @@ export class ArmedFaults {
           this.at(f.at, () => this.stopRunning(f.how));
           break;
         case 'manual-rollback':
-          this.at({ afterTriggerSeconds: f.afterTriggerSeconds }, () => this.world.manualRollback(f.to));
+          this.at(f.at, () => this.world.manualRollback(f.to));
           break;
         case 'console-repeat':
           this.at({ afterTriggerSeconds: f.afterTriggerSeconds }, () => this.world.consoleAgain(release));

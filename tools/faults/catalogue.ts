@@ -102,7 +102,7 @@ export type Fault =
   /** Every running execution is stopped (StopExecution, the console's Stop) or times out at the anchor: Recover must undo it. */
   | { kind: 'stop'; how: 'abort' | 'timeout'; at: Anchor }
   /** An on-demand rollback (`{"action":"rollback"}`), to the previous group or to the oldest one still there. */
-  | { kind: 'manual-rollback'; to: 'previous' | 'oldest'; afterTriggerSeconds: number }
+  | { kind: 'manual-rollback'; to: 'previous' | 'oldest'; at: Anchor }
   /** The same console input again, under another execution name (a double click, a second operator). */
   | { kind: 'console-repeat'; afterTriggerSeconds: number };
 
@@ -172,7 +172,7 @@ export const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('stop' as const), how: fc.constantFrom('abort' as const, 'timeout' as const), at: anchor }) },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('manual-rollback' as const), to: fc.constantFrom('previous' as const, 'oldest' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 2_400 }) }),
+    arbitrary: fc.record({ kind: fc.constant('manual-rollback' as const), to: fc.constantFrom('previous' as const, 'oldest' as const), at: anchor }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('console-repeat' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 900 }) }) },
 );
@@ -215,7 +215,7 @@ export function describeFault(f: Fault): string {
     case 'stop':
       return `${f.how === 'abort' ? 'StopExecution' : 'execution timeout'} ${when(f.at)}`;
     case 'manual-rollback':
-      return `manual rollback to the ${f.to} group ${f.afterTriggerSeconds}s after the trigger`;
+      return `manual rollback to the ${f.to} group ${when(f.at)}`;
     case 'console-repeat':
       return `the console input again under another name ${f.afterTriggerSeconds}s after the trigger`;
   }

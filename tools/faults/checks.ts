@@ -257,12 +257,17 @@ export class Checks {
       byArtifact.set(identity, [...(byArtifact.get(identity) ?? []), e.name]);
     }
     // A console start under another name cannot be refused by Step Functions: Plan must end it before it changes anything.
+    // A console start of the artifact that is live when it starts must not get past Plan.
     const planned = new Set(ended.filter((e) => e.plan).map((e) => e.name));
+    const deploys = executions.filter((e) => !isManualRollback(e.input));
+    const liveAt = (t: number) => deploys.filter((e) => e.status === 'SUCCEEDED' && planned.has(e.name) && (e.stoppedAt ?? Infinity) <= t).sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0))[0];
+    const identityOf = new Map([...byArtifact].flatMap(([identity, names]) => names.map((n): [string, string] => [n, identity])));
     for (const [identity, names] of byArtifact) {
-      const deployed = names.filter((n) => planned.has(n) && !n.startsWith('console-'));
-      const again = names.filter((n) => planned.has(n) && n.startsWith('console-'));
       if (names.filter((n) => !n.startsWith('console-')).length > 1) m.violation('5 dedup', `${identity} started ${names.length} executions: ${names.join(', ')}`);
-      if (deployed.length > 0 && again.length > 0) m.violation('5 dedup', `${identity} was deployed again by a console start: ${again.join(', ')}`);
+      for (const again of deploys.filter((e) => e.name.startsWith('console-') && identityOf.get(e.name) === identity && planned.has(e.name))) {
+        const live = liveAt(again.startedAt);
+        if (live && identityOf.get(live.name) === identity) m.violation('5 dedup', `${identity}, live since ${live.name}, was deployed again by a console start: ${again.name}`);
+      }
     }
 
     // Invariant 8, after recovery: a stopped deployment ends rolled back (or stands, if it had committed).
@@ -297,9 +302,12 @@ export class Checks {
       for (const g of m.created.groups.get(e.name) ?? []) if (this.groupOf(g, e.name)) m.violation('3 no leaks', `${g} of rolled-back ${e.name} is still there`);
     }
     const refused = this.cloud.lambda.invocations.some((i) => i.function === 'teardown' && i.outcome === 'TeardownRefused');
-    for (const e of ended.filter((x) => x.outcome === 'succeeded')) {
+    // A manual rollback may have put the old group back in service: only a group out of traffic must be gone.
+    const serving = new Set(this.cloud.elb.forwardWeights(this.world.listenerArn).filter((f) => f.weight > 0).map((f) => f.targetGroupArn));
+    for (const e of ended.filter((x) => x.outcome === 'succeeded' && !x.manual)) {
       const old = e.plan?.live?.serverGroup;
-      if (old && groups.includes(old) && !refused) m.violation('3 no leaks', `${old}, replaced by ${e.name}, was never torn down`);
+      const back = old ? (this.group(old)?.TargetGroupARNs ?? []).some((tg) => serving.has(tg)) : false;
+      if (old && groups.includes(old) && !refused && !back) m.violation('3 no leaks', `${old}, replaced by ${e.name}, was never torn down`);
     }
   }
 }

@@ -79,7 +79,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       killed: cloud.lambda.invocations.filter((i) => i.killed).length,
       final: checks.finalState(),
       paths: countBy([
-        ...executions.map((e) => `${/"action":"rollback"/.test(e.input) ? 'manual rollback' : 'deploy'} ${e.status}`),
+        ...executions.map((e) => (/"action":"rollback"/.test(e.input) ? `manual rollback ${e.status}${e.error ? ` ${e.error}` : ''}` : `deploy ${e.status}`)),
         ...cloud.lambda.invocations.filter((i) => i.function === 'recover').map((i) => `recover ${i.outcome}`),
       ]),
     };

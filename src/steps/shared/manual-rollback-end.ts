@@ -6,9 +6,10 @@
  */
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describeGroup, updateGroup } from '../../aws/autoscaling.js';
-import { forwardTargets } from '../../aws/elbv2.js';
+import { forwardTargets, readSwapPoint, writeSwapPoint } from '../../aws/elbv2.js';
 import { notify } from '../../aws/events.js';
 import { clearLastSuccess, endDeployment, releaseLock } from '../../aws/store.js';
+import { sameActions } from './forward.js';
 import { cancelTeardown, scheduleTeardown } from './teardown-schedule.js';
 
 /** What a manual rollback decided when it started; kept in its ledger record (`plan`). */
@@ -22,10 +23,17 @@ export interface RollbackPlan {
   to: string;
   toTargetGroupArn: string;
   swapArn: string;
-  /** The listener's actions when the rollback started: the flip happens only from exactly these. */
+  /** The listener's actions when the rollback started. */
   before: Action[];
-  /** The capacity `to` had before the rollback scaled it back up; absent when it was warm. */
+  /**
+   * `before` with `to`'s target group added at weight 0, when it was no longer in the forward
+   * action: an ALB health-checks only target groups a listener uses. The flip happens only from
+   * exactly these actions (or `before` when nothing had to be staged).
+   */
+  staged?: Action[];
+  /** The capacity `to` had before the rollback scaled it back up, and the capacity it gets; absent when it was warm. */
   resizedFrom?: { min: number; desired: number };
+  resizeTo?: { min: number; desired: number; max: number };
   retainMinutes: number;
   startedAt: number;
   reason?: string;
@@ -66,8 +74,13 @@ export async function finishRollback(plan: RollbackPlan, extra: Record<string, u
   return result;
 }
 
-/** The listener was never flipped: the resized group goes back to what it was, the outcome is recorded, the lock released. */
+/** The listener was never flipped: its staging undone, the resized group back to what it was, the outcome recorded, the lock released. */
 export async function abandonRollback(plan: RollbackPlan, cause: string): Promise<void> {
+  if (plan.staged) {
+    // Only our own weight-0 entry is taken out again; a listener someone else changed is left as it is.
+    const point = await readSwapPoint(plan.swapArn);
+    if (sameActions(point.actions, plan.staged)) await writeSwapPoint({ ...point, actions: plan.before });
+  }
   if (plan.resizedFrom) {
     const group = await describeGroup(plan.to);
     if (group) await updateGroup({ AutoScalingGroupName: plan.to, MinSize: plan.resizedFrom.min, DesiredCapacity: plan.resizedFrom.desired });
