@@ -132,6 +132,9 @@ export class ArmedFaults {
         case 'manual-rollback':
           this.at(f.at, () => this.world.manualRollback(f.to));
           break;
+        case 'listener-edit':
+          this.at(f.at, () => this.world.editListener());
+          break;
         case 'console-repeat':
           this.at({ afterTriggerSeconds: f.afterTriggerSeconds }, () => this.world.consoleAgain(release));
           break;

@@ -104,7 +104,9 @@ export type Fault =
   /** An on-demand rollback (`{"action":"rollback"}`), to the previous group or to the oldest one still there. */
   | { kind: 'manual-rollback'; to: 'previous' | 'oldest'; at: Anchor }
   /** The same console input again, under another execution name (a double click, a second operator). */
-  | { kind: 'console-repeat'; afterTriggerSeconds: number };
+  | { kind: 'console-repeat'; afterTriggerSeconds: number }
+  /** Someone else adds their own target group (weight 0) to the listener: ListenerDrifted, and their edit must survive the rollback. */
+  | { kind: 'listener-edit'; at: Anchor };
 
 const SERVICE_OPS: [string, string | undefined][] = Object.entries(OPERATIONS).flatMap(([service, ops]) => [
   ...ops.map((op): [string, string | undefined] => [service, op]),
@@ -172,9 +174,15 @@ export const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('stop' as const), how: fc.constantFrom('abort' as const, 'timeout' as const), at: anchor }) },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('manual-rollback' as const), to: fc.constantFrom('previous' as const, 'oldest' as const), at: anchor }),
+    // Also timed to land after a typical deployment (5–10 min) and before short retention ends.
+    arbitrary: fc.record({
+      kind: fc.constant('manual-rollback' as const),
+      to: fc.constantFrom('previous' as const, 'oldest' as const),
+      at: fc.oneof(anchor, fc.record({ afterTriggerSeconds: fc.integer({ min: 300, max: 1_200 }) })),
+    }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('console-repeat' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 900 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('listener-edit' as const), at: anchor }) },
 );
 
 /** Simulated latency a fault list may add in all: a Lambda outliving its Task timeout (90 s) would be a simulator artefact. */
@@ -218,5 +226,7 @@ export function describeFault(f: Fault): string {
       return `manual rollback to the ${f.to} group ${when(f.at)}`;
     case 'console-repeat':
       return `the console input again under another name ${f.afterTriggerSeconds}s after the trigger`;
+    case 'listener-edit':
+      return `someone else adds a target group to the listener ${when(f.at)}`;
   }
 }

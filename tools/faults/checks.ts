@@ -9,6 +9,7 @@ import { artifactIdentity, parseDeployInput } from '../../src/domain/input.js';
 import { parseClusterConfig } from '../../src/domain/config.js';
 import { scheduleName } from '../../src/domain/names.js';
 import { leaseFor } from '../../src/domain/lease.js';
+import { sameActions, undoOwnChanges } from '../../src/steps/shared/forward.js';
 import type { DeploymentState } from '../../src/steps/shared/state.js';
 import type { Monitor } from './monitor.js';
 import type { ScenarioWorld } from './world.js';
@@ -204,7 +205,9 @@ export class Checks {
     if (e.status === 'SUCCEEDED' && !plan) return { name: e.name, release, outcome: 'failedClean' };
     if (e.status === 'FAILED' && plan && fail === 'DeploymentFailed') {
       const now = this.cloud.elb.DescribeListeners({ ListenerArns: [this.world.listenerArn] }).Listeners?.[0]?.DefaultActions ?? [];
-      if (canonical(now) !== canonical(plan.swap.before)) v('2 clean end', `rolled back but the listener is ${canonical(now)}, not as before: ${canonical(plan.swap.before)}`);
+      // As before, or — when someone else edited it meanwhile — before plus their edit, without our part.
+      const asBefore = canonical(now) === canonical(plan.swap.before) || (this.world.foreign !== undefined && sameActions(now, undoOwnChanges(now, plan.swap.before, plan.next.targetGroupName)));
+      if (!asBefore) v('2 clean end', `rolled back but the listener is ${canonical(now)}, not as before: ${canonical(plan.swap.before)}`);
       for (const g of this.monitor.created.groups.get(e.name) ?? []) if (this.groupOf(g, e.name)) v('2 clean end', `rolled back but its group ${g} is still there`);
       for (const tg of this.monitor.created.targetGroups.get(e.name) ?? []) {
         if (this.cloud.elb.hasTargetGroup(tg)) v('2 clean end', `rolled back but its target group ${tg.split('/')[1]} is still there`);
@@ -260,7 +263,11 @@ export class Checks {
     // A console start of the artifact that is live when it starts must not get past Plan.
     const planned = new Set(ended.filter((e) => e.plan).map((e) => e.name));
     const deploys = executions.filter((e) => !isManualRollback(e.input));
-    const liveAt = (t: number) => deploys.filter((e) => e.status === 'SUCCEEDED' && planned.has(e.name) && (e.stoppedAt ?? Infinity) <= t).sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0))[0];
+    // What serves at time t: the last deployment or manual rollback that succeeded before it.
+    const liveAt = (t: number) =>
+      executions
+        .filter((e) => e.status === 'SUCCEEDED' && (planned.has(e.name) || isManualRollback(e.input)) && (e.stoppedAt ?? Infinity) <= t)
+        .sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0))[0];
     const identityOf = new Map([...byArtifact].flatMap(([identity, names]) => names.map((n): [string, string] => [n, identity])));
     for (const [identity, names] of byArtifact) {
       if (names.filter((n) => !n.startsWith('console-')).length > 1) m.violation('5 dedup', `${identity} started ${names.length} executions: ${names.join(', ')}`);
@@ -268,6 +275,15 @@ export class Checks {
         const live = liveAt(again.startedAt);
         if (live && identityOf.get(live.name) === identity) m.violation('5 dedup', `${identity}, live since ${live.name}, was deployed again by a console start: ${again.name}`);
       }
+    }
+
+    // Invariant 9: an edit someone else made to the listener is never overwritten by a rollback or
+    // a recovery (a later successful deployment legitimately drops weight-0 target groups).
+    const foreign = this.world.foreign;
+    if (foreign) {
+      const replacedLater = deploys.some((e) => e.status === 'SUCCEEDED' && planned.has(e.name) && (e.stoppedAt ?? 0) > foreign.at);
+      const kept = this.cloud.elb.forwardWeights(this.world.listenerArn).some((f) => f.targetGroupArn === foreign.arn);
+      if (!replacedLater && !kept) m.violation('9 nothing overwritten', 'the target group someone else added to the listener is gone, and no deployment succeeded after the edit');
     }
 
     // Invariant 8, after recovery: a stopped deployment ends rolled back (or stands, if it had committed).

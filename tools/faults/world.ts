@@ -6,6 +6,7 @@
 import { EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTargetGroupCommand, DescribeListenersCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { client } from '../../src/aws/clients.js';
 import { identityTags } from '../../src/aws/tags.js';
@@ -111,6 +112,27 @@ export class ScenarioWorld {
   }
 
   private consoleStarts = 0;
+
+  /** Someone else's target group, once `editListener` added it, and when. */
+  foreign?: { arn: string; at: number };
+
+  /** An operator adds their own target group at weight 0 to the listener's forward action (not the pipeline: no caller). */
+  async editListener(): Promise<boolean> {
+    if (this.foreign) return false;
+    const elb = client(ElasticLoadBalancingV2Client);
+    const created = await elb.send(new CreateTargetGroupCommand({ Name: 'ops-edit', Protocol: 'HTTP', Port: 80, VpcId: this.session.world.vpcId, TargetType: 'instance' }));
+    const arn = created.TargetGroups?.[0]?.TargetGroupArn as string;
+    const actions = (await elb.send(new DescribeListenersCommand({ ListenerArns: [this.listenerArn] }))).Listeners?.[0]?.DefaultActions ?? [];
+    const forward = this.cloud.elb.forwardWeights(this.listenerArn);
+    const edited = [
+      ...actions.filter((a) => a.Type?.startsWith('authenticate-')),
+      { Type: 'forward' as const, ForwardConfig: { TargetGroups: [...forward.map((f) => ({ TargetGroupArn: f.targetGroupArn, Weight: f.weight })), { TargetGroupArn: arn, Weight: 0 }] } },
+    ];
+    if (forward.length === 0) return false; // a fixed-response listener (first deploy before staging): nothing to add to
+    await elb.send(new ModifyListenerCommand({ ListenerArn: this.listenerArn, DefaultActions: edited }));
+    this.foreign = { arn, at: this.cloud.clock.now() };
+    return true;
+  }
 
   private async send(release: string, r: Request): Promise<void> {
     const { cluster } = this;

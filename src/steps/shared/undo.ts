@@ -12,7 +12,7 @@ import { notify } from '../../aws/events.js';
 import { endDeployment, releaseLock } from '../../aws/store.js';
 import { TAG } from '../../aws/tags.js';
 import { unpin } from './pinning.js';
-import { sameActions } from './forward.js';
+import { sameActions, undoOwnChanges } from './forward.js';
 import type { DeploymentState } from './state.js';
 import { guardTraffic, healthyTargets } from './traffic-guard.js';
 
@@ -35,10 +35,12 @@ export async function undoDeployment(state: DeploymentState, options: { liveHeal
   const deleted: string[] = [];
   const kept: string[] = [];
   const point = options.point ?? (await readSwapPoint(state.swap.arn));
-  const listenerRestored = !sameActions(point.actions, state.swap.before);
+  // Exactly as Plan found it, unless someone else changed it meanwhile: then only this deployment's part is undone.
+  const restored = undoOwnChanges(point.actions, state.swap.before, state.next.targetGroupName);
+  const listenerRestored = !sameActions(point.actions, restored);
   if (listenerRestored) {
-    const regains = await guardRestore(state, point.actions, options.liveHealthy);
-    await writeSwapPoint({ ...point, actions: state.swap.before });
+    const regains = await guardRestore(state, point.actions, restored, options.liveHealthy);
+    await writeSwapPoint({ ...point, actions: restored });
     // Off the critical path: the live group gets back any capacity it lost meanwhile.
     if (regains && state.live) await restoreCapacity(state.live);
   }
@@ -80,7 +82,7 @@ export async function undoDeployment(state: DeploymentState, options: { liveHeal
  * TrafficGuardViolation makes the caller retry until the group has recovered.
  * True when the live group regains traffic (its capacity is then checked after the restore).
  */
-async function guardRestore(state: DeploymentState, current: Action[], healthyNow: number | undefined): Promise<boolean> {
+async function guardRestore(state: DeploymentState, current: Action[], restored: Action[], healthyNow: number | undefined): Promise<boolean> {
   const live = state.live;
   if (!live) return false;
   const share = (actions: Action[]): number => {
@@ -89,7 +91,7 @@ async function guardRestore(state: DeploymentState, current: Action[], healthyNo
     const mine = targets.find((t) => t.targetGroupArn === live.targetGroupArn)?.weight ?? 0;
     return total === 0 ? 0 : mine / total;
   };
-  if (share(state.swap.before) <= share(current)) return false;
+  if (share(restored) <= share(current)) return false;
   const healthy = healthyNow ?? (await healthyTargets(live.targetGroupArn));
   try {
     // The group's capacity as Plan found it: a scale-in since then must not lower the bar.
