@@ -3,6 +3,7 @@
  * failure with `rollbackOnFailure: false`, and every step killed right after its side effects
  * and retried (invariant 6: no duplicates, same end state).
  */
+import { AutoScalingClient, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { client } from '../../src/aws/clients.js';
@@ -127,5 +128,30 @@ describe('someone else edits the listener mid-deploy', () => {
     expect(live(after.groups)).toEqual(['web-prod-v001']);
     expect(after.targetGroups.sort()).toEqual(['web-prod-v001']);
     expect(after.lock).toBeUndefined();
+  });
+});
+
+describe('the traffic guard', () => {
+  it('a new group scaled to 0 mid-shift never gets a bigger share: TrafficGuardViolation, rolled back', async () => {
+    // Prepare: canary 10/50/100; after the 10 % step someone scales v002 to 0.
+    session = await DemoSession.create('canary-steps', 1);
+    const s = session;
+    const shares: number[] = [];
+    s.cloud.hooks.on('listenerChanged', () => {
+      const forward = s.cloud.elb.forwardWeights(s.world.listenerArn);
+      const total = forward.reduce((sum, f) => sum + f.weight, 0);
+      const v002 = forward.find((f) => f.targetGroupArn !== s.world.liveTargetGroupArn && f.weight > 0)?.weight ?? 0;
+      shares.push(total === 0 ? 0 : Math.round((v002 * 100) / total));
+    });
+    await s.upload();
+    await s.cloud.clock.runUntil(() => shares.some((p) => p > 0), { limitMs: 3600_000 });
+    await client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'web-prod-v002', MinSize: 0, DesiredCapacity: 0 }));
+    // Act
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(done.error).toBe('TrafficGuardViolation');
+    expect(done.cause).toContain('web-prod-v002: its desired capacity is 0');
+    expect(Math.max(...shares)).toBe(10);
+    expect((await snapshot(s)).forward).toEqual({ 'web-prod-v001': 1 });
   });
 });

@@ -29,6 +29,8 @@ interface Regression {
   world: Partial<WorldShape>;
   faults: Fault[];
   outcome: 'succeeded' | 'rolledBack' | 'failedClean';
+  /** Paths the run must have taken (ScenarioResult.paths), e.g. a recovery. */
+  paths?: Record<string, number>;
 }
 
 const REGRESSIONS: Regression[] = [
@@ -60,6 +62,45 @@ const REGRESSIONS: Regression[] = [
     ],
     outcome: 'succeeded',
   },
+  {
+    name: 'the same console input under another execution name deployed the live artifact a second time (now AlreadyLive)',
+    seed: 2,
+    world: { instances: 1, prebaked: false, entry: 'eventbridge', healthGateMinutes: 3 },
+    faults: [{ kind: 'console-repeat', afterTriggerSeconds: 297 }],
+    outcome: 'succeeded',
+    paths: { 'deploy SUCCEEDED': 2 },
+  },
+  {
+    name: 'stopped at the 10 % step: Recover restores the listener, deletes v002, unpins v001 and frees the lock',
+    seed: 11,
+    world: { steps: [10, 100], stepWaitSeconds: 300 },
+    faults: [{ kind: 'stop', how: 'abort', at: { change: 1, delaySeconds: 10 } }],
+    outcome: 'rolledBack',
+    paths: { 'deploy ABORTED': 1, 'recover ok': 1 },
+  },
+  {
+    name: 'timed out during the shift: recovered the same way',
+    seed: 12,
+    world: { steps: [50, 100], stepWaitSeconds: 300 },
+    faults: [{ kind: 'stop', how: 'timeout', at: { change: 1, delaySeconds: 60 } }],
+    outcome: 'rolledBack',
+    paths: { 'deploy TIMED_OUT': 1, 'recover ok': 1 },
+  },
+  {
+    name: 'a manual rollback to a group Finalize scaled to 0 flipped all traffic to it while it had no capacity',
+    seed: 13,
+    world: { scaleDownOld: true, retainMinutes: 10 },
+    faults: [{ kind: 'manual-rollback', to: 'previous', at: { change: 1, delaySeconds: 120 } }],
+    outcome: 'succeeded',
+    paths: { 'manual rollback SUCCEEDED': 1 },
+  },
+  {
+    name: 'someone else adds a target group mid-shift: ListenerDrifted, and the rollback keeps their edit',
+    seed: 14,
+    world: { steps: [10, 100], stepWaitSeconds: 300 },
+    faults: [{ kind: 'listener-edit', at: { change: 1, delaySeconds: 5 } }],
+    outcome: 'rolledBack',
+  },
 ];
 
 describe('fault runner regressions', () => {
@@ -72,5 +113,6 @@ describe('fault runner regressions', () => {
     expect(result.violations).toEqual([]);
     expect(result.outcome).toBe(r.outcome);
     expect(result.faultsInjected).toBeGreaterThan(0);
+    if (r.paths) expect(result.paths).toMatchObject(r.paths);
   });
 });
