@@ -157,6 +157,23 @@ describe('console entry points', () => {
     expect((await snapshot(s)).forward).toEqual({ 'web-prod-v003': 100, 'web-prod-v002': 0 });
   });
 
+  it('console-artifact.json started again under another name while it deploys: refused, naming the running deployment', async () => {
+    // Prepare
+    const { s } = await open();
+    const input = sample('console-artifact.json');
+    await quietUpload(s, input.artifact.key);
+    const first = await startConsole(s, 'console-first', input);
+    await s.cloud.clock.runUntil(() => s.cloud.lambda.count('launchGroup') > 0, { limitMs: 3600_000 });
+    const mark = s.cloud.log.mark();
+    // Act
+    const again = await awaitExecution(s, await startConsole(s, 'console-again', input));
+    // Assess
+    expect(again.error).toBe('DeploymentInProgress');
+    expect(again.cause).toContain('deployment console-first of cluster web-prod in progress');
+    expect(mutations(s, mark, 'plan')).toEqual([]);
+    expect((await awaitExecution(s, first)).status).toBe('SUCCEEDED');
+  });
+
   it('console-image.json with an image this account does not have: fails at VerifyImage, leaves nothing', async () => {
     // Prepare: the sample as it is: ami-0123456789abcdef0 exists nowhere in this world.
     const { s, before } = await open();
