@@ -203,10 +203,11 @@ async function flip(plan: RollbackPlan, config: ClusterConfig): Promise<void> {
     throw drifted;
   }
   await assertMayServe({ serverGroup: plan.to, targetGroupArn: plan.toTargetGroupArn, minHealthyPercent: config.healthGate.minHealthyPercent });
-  const target = withForward(point.actions, [
-    { arn: plan.toTargetGroupArn, weight: 100 },
-    { arn: plan.fromTargetGroupArn, weight: 0 },
-  ]);
+  // Every other target group keeps its weight (0: only one served): nobody else's entry is dropped.
+  const others = forwardTargets(point.actions)
+    .filter((t) => t.targetGroupArn !== plan.toTargetGroupArn && t.targetGroupArn !== plan.fromTargetGroupArn)
+    .map((t) => ({ arn: t.targetGroupArn, weight: t.weight }));
+  const target = withForward(point.actions, [{ arn: plan.toTargetGroupArn, weight: 100 }, { arn: plan.fromTargetGroupArn, weight: 0 }, ...others]);
   await writeSwapPoint({ ...point, actions: target });
   const after = await readSwapPoint(plan.swapArn);
   if (!sameActions(after.actions, target)) throw new ListenerDrifted(plan.swapArn, `read back ${forwardSignature(after.actions)} after writing the rollback`);

@@ -111,7 +111,8 @@ describe('to an older group', () => {
     expect(done.cause).toBeUndefined();
     expect(done.status).toBe('SUCCEEDED');
     const after = await snapshot(s);
-    expect(after.forward).toEqual({ 'web-prod-v001': 100, 'web-prod-v003': 0 });
+    // v002 keeps its weight 0 (nothing else in the forward action is dropped); its teardown removes it.
+    expect(after.forward).toEqual({ 'web-prod-v001': 100, 'web-prod-v003': 0, 'web-prod-v002': 0 });
     expect(after.schedules.sort()).toEqual(['redblack-teardown-web-prod-v002', 'redblack-teardown-web-prod-v003']);
   });
 

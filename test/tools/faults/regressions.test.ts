@@ -101,6 +101,17 @@ const REGRESSIONS: Regression[] = [
     faults: [{ kind: 'listener-edit', at: { change: 1, delaySeconds: 5 } }],
     outcome: 'rolledBack',
   },
+  {
+    name: 'a manual rollback after someone else added a target group to the listener dropped it with its flip',
+    seed: 4006,
+    world: { instances: 1, prebaked: false, entry: 'eventbridge', healthGateMinutes: 3 },
+    faults: [
+      { kind: 'manual-rollback', to: 'previous', at: { afterTriggerSeconds: 297 } },
+      { kind: 'listener-edit', at: { change: 0, delaySeconds: 71 } },
+    ],
+    outcome: 'succeeded',
+    paths: { 'manual rollback SUCCEEDED': 1 },
+  },
 ];
 
 describe('fault runner regressions', () => {
