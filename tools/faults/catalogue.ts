@@ -4,6 +4,7 @@
  * into embedded-cloud faults.
  */
 import fc from 'fast-check';
+import { functionKeys } from '../deploy/serverless.js';
 
 /** The AWS operations the pipeline calls, per IAM service prefix (grep `new *Command(` in src/aws). */
 export const OPERATIONS: Record<string, readonly string[]> = {
@@ -49,22 +50,8 @@ export const OPERATIONS: Record<string, readonly string[]> = {
   events: ['PutEvents'],
 };
 
-/** Every Lambda function a deployment, a manual rollback or a recovery runs (serverless keys). */
-export const FUNCTION_KEYS = [
-  'trigger',
-  'plan',
-  'verifyImage',
-  'bakeImage',
-  'checkBake',
-  'launchGroup',
-  'healthGate',
-  'swapTargetGroup',
-  'finalize',
-  'rollback',
-  'teardown',
-  'manualRollback',
-  'recover',
-] as const;
+/** Every Lambda function of serverless.yml: a deployment's, the on-demand manualRollback and recover. */
+export const FUNCTION_KEYS: readonly string[] = functionKeys();
 
 /**
  * throttle: the service's own throttling code; internal/unavailable: HTTP 500/503 (retryable);
