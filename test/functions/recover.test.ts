@@ -4,21 +4,16 @@
  */
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/recover.js';
 import { client } from '../../src/aws/clients.js';
 import { getDeployment } from '../../src/aws/store.js';
 import { IN_FLIGHT_SECONDS } from '../../src/steps/recover.js';
 import { runAsCaller } from '../../sim/caller.js';
-import type { DemoSession } from '../../local/demo.js';
 import { sample } from '../pipeline/helpers.js';
-import { expectRefused, fail, lambdaContext, openWorld, plannedState } from './helpers.js';
+import { expectRefused, fail, lambdaContext, plannedState, worldPerTest } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 /** The sample event for `deployment`, stopped long enough ago that recover does not wait. */
 function stopped(deployment: string, patch: Record<string, unknown> = {}) {

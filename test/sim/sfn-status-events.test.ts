@@ -5,18 +5,16 @@
  */
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { client } from '../../src/aws/clients.js';
-import type { EmbeddedCloud } from '../../sim/cloud.js';
-import { createCloud } from '../../local/cloud.js';
+import { cloudPerTest } from './common.js';
 import { createMachine, PIPELINE, runToEnd, sfn, start } from './sfn-helpers.js';
 
-let cloud: EmbeddedCloud;
+const cloud = cloudPerTest({ seed: 5 });
 let machineArn: string;
 const seen: any[] = [];
 
 beforeEach(async () => {
-  cloud = await createCloud({ seed: 5 });
   seen.length = 0;
   cloud.lambda.register('plan', async (event) => {
     if (event.fail) throw Object.assign(new Error('no good'), { name: 'BadInput' });
@@ -38,7 +36,6 @@ beforeEach(async () => {
   );
   await events.send(new PutTargetsCommand({ Rule: 'status', Targets: [{ Id: 'watch', Arn: cloud.lambda.functionArn('watch') }] }));
 });
-afterEach(() => cloud.dispose());
 
 const statuses = () => seen.map((e) => e.detail.status);
 
