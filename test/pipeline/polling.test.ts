@@ -110,10 +110,10 @@ describe('traffic steps', () => {
     // Failing from +30 s; the alarm's next one-minute evaluation sees it; a watch look follows within 60 s.
     expect(rollback - firstShift).toBeLessThanOrEqual(30_000 + 60_000 + 60_000);
     expect(rollback - firstShift).toBeLessThan(120_000);
-    // The restore: the listener and the live group's health read together, then the write.
+    // The restore: the listener and the live group's health and capacity read together, then the write.
     const calls = s.cloud.log.calls.filter((c) => c.caller === 'rollback').map((c) => c.operation);
-    expect(calls.slice(0, 3).sort()).toEqual(['DescribeListeners', 'DescribeTargetHealth', 'ModifyListener']);
-    expect(calls[2]).toBe('ModifyListener');
-    expect(inFlightTogether).toEqual(['DescribeListeners', 'DescribeTargetHealth']);
+    expect(calls.slice(0, 4).sort()).toEqual(['DescribeAutoScalingGroups', 'DescribeListeners', 'DescribeTargetHealth', 'ModifyListener']);
+    expect(calls[3]).toBe('ModifyListener');
+    expect(inFlightTogether).toEqual(['DescribeAutoScalingGroups', 'DescribeListeners', 'DescribeTargetHealth']);
   });
 });

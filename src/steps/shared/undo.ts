@@ -11,6 +11,7 @@ import { deleteTargetGroup, findTargetGroupByName, forwardTargets, readSwapPoint
 import { notify } from '../../aws/events.js';
 import { endDeployment, releaseLock } from '../../aws/store.js';
 import { TAG } from '../../aws/tags.js';
+import { TrafficGuardViolation } from '../../domain/errors.js';
 import { unpin } from './pinning.js';
 import { sameActions, undoOwnChanges } from './forward.js';
 import type { DeploymentState } from './state.js';
@@ -27,10 +28,13 @@ export interface UndoResult {
 }
 
 /**
- * `liveHealthy` and `point`: the live group's healthy targets and the listener, if the caller
- * already read them. `extra`: added to the outcome event (Recover adds `recovered: true`).
+ * `liveHealthy`, `liveDesired` and `point`: the live group's healthy targets and desired capacity
+ * and the listener, if the caller already read them. `extra`: added to the outcome event (Recover adds `recovered: true`).
  */
-export async function undoDeployment(state: DeploymentState, options: { liveHealthy?: number; point?: SwapPoint; extra?: Record<string, unknown> } = {}): Promise<UndoResult> {
+export async function undoDeployment(
+  state: DeploymentState,
+  options: { liveHealthy?: number; liveDesired?: number; point?: SwapPoint; extra?: Record<string, unknown> } = {},
+): Promise<UndoResult> {
   const cause = describeCause(state.error);
   const deleted: string[] = [];
   const kept: string[] = [];
@@ -39,7 +43,7 @@ export async function undoDeployment(state: DeploymentState, options: { liveHeal
   const restored = undoOwnChanges(point.actions, state.swap.before, state.next.targetGroupName);
   const listenerRestored = !sameActions(point.actions, restored);
   if (listenerRestored) {
-    const regains = await guardRestore(state, point.actions, restored, options.liveHealthy);
+    const regains = await guardRestore(state, point.actions, restored, options.liveHealthy, options.liveDesired);
     await writeSwapPoint({ ...point, actions: restored });
     // Off the critical path: the live group gets back any capacity it lost meanwhile.
     if (regains && state.live) await restoreCapacity(state.live);
@@ -82,7 +86,7 @@ export async function undoDeployment(state: DeploymentState, options: { liveHeal
  * TrafficGuardViolation makes the caller retry until the group has recovered.
  * True when the live group regains traffic (its capacity is then checked after the restore).
  */
-async function guardRestore(state: DeploymentState, current: Action[], restored: Action[], healthyNow: number | undefined): Promise<boolean> {
+async function guardRestore(state: DeploymentState, current: Action[], restored: Action[], healthyNow: number | undefined, desiredNow: number | undefined): Promise<boolean> {
   const live = state.live;
   if (!live) return false;
   const share = (actions: Action[]): number => {
@@ -92,7 +96,16 @@ async function guardRestore(state: DeploymentState, current: Action[], restored:
     return total === 0 ? 0 : mine / total;
   };
   if (share(restored) <= share(current)) return false;
-  const healthy = healthyNow ?? (await healthyTargets(live.targetGroupArn));
+  const [healthy, desired] = await Promise.all([
+    healthyNow ?? healthyTargets(live.targetGroupArn),
+    desiredNow ?? describeGroup(live.serverGroup).then((g) => g?.DesiredCapacity ?? 0),
+  ]);
+  if (desired < live.desired) {
+    // Scaled in since Plan (Finalize's scaleDownOld, or by hand): its targets are about to drain,
+    // so a healthy count now means nothing. Capacity first; the retry judges the group afresh.
+    await restoreCapacity(live);
+    throw new TrafficGuardViolation(live.serverGroup, healthy, live.desired, `its desired capacity was ${desired}, below the ${live.desired} it had when the deployment began; restored`);
+  }
   try {
     // The group's capacity as Plan found it: a scale-in since then must not lower the bar.
     guardTraffic({ serverGroup: live.serverGroup, desired: live.desired, healthy, minHealthyPercent: state.config.healthGate.minHealthyPercent });

@@ -112,6 +112,13 @@ const REGRESSIONS: Regression[] = [
     outcome: 'succeeded',
     paths: { 'manual rollback SUCCEEDED': 1 },
   },
+  {
+    name: 'Finalize scaled the old group to 0 and then failed (its teardown schedule refused): the rollback gave all traffic back to the empty group',
+    seed: 7641,
+    world: { instances: 1, prebaked: false, entry: 'eventbridge', healthGateMinutes: 3, scaleDownOld: true },
+    faults: [{ kind: 'aws-error', service: 'scheduler', error: 'denied', phase: 'before', times: 1, skip: 0 }],
+    outcome: 'rolledBack',
+  },
 ];
 
 describe('fault runner regressions', () => {
