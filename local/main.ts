@@ -13,7 +13,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 function usage(code: number): never {
   const lines = [
-    'usage: npm start -- [--scenario <name>] [--json] [--seed <n>] [--endpoint <url>] [--verbose]',
+    'usage: npm start -- [--scenario <name>] [--json] [--seed <n>] [--endpoint <url> [--short-waits]] [--verbose]',
     '',
     'scenarios:',
     ...SCENARIO_NAMES.map((n) => `  ${n.padEnd(20)} ${SCENARIOS[n]?.summary}`),
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
         json: { type: 'boolean', default: false },
         seed: { type: 'string', default: '1' },
         endpoint: { type: 'string' },
+        'short-waits': { type: 'boolean', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   // The functions' own JSON logs only with --verbose: the demo shows its own progress lines.
   // Set before the functions load: their logger reads it once.
   process.env.POWERTOOLS_LOG_LEVEL = args.verbose ? 'INFO' : 'SILENT';
+  // Metrics are EMF log lines on stdout: shown with the logs, never in the --json output.
+  process.env.POWERTOOLS_METRICS_DISABLED = args.verbose && !args.json ? 'false' : 'true';
   const { runDemo } = await import('./demo.js');
   const scenario = args.scenario as string;
   if (!SCENARIOS[scenario]) {
@@ -55,13 +58,6 @@ async function main(): Promise<void> {
     process.stderr.write(`--seed must be a non-negative integer (got ${args.seed})\n`);
     process.exit(2);
   }
-  if (args.endpoint) {
-    const { runOnEndpoint } = await import('./endpoint.js');
-    const result = await runOnEndpoint({ endpoint: args.endpoint, json: !!args.json });
-    if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    process.exit(result.outcome === 'succeeded' ? 0 : 1);
-  }
-
   const live = !args.json;
   const tty = live && process.stdout.isTTY;
   let drawn = 0;
@@ -80,15 +76,43 @@ async function main(): Promise<void> {
       drawn++;
     } else process.stdout.write(`${line}\n`);
   };
-  if (live) process.stdout.write(`redblack demo — scenario ${scenario}: ${SCENARIOS[scenario]?.summary}\n`);
+  if (args['short-waits'] && !args.endpoint) {
+    process.stderr.write('--short-waits only applies with --endpoint (the embedded cloud runs on simulated time)\n');
+    process.exit(2);
+  }
+  const refused = args.endpoint ? SCENARIOS[scenario]?.onEndpoint : undefined;
+  if (refused && 'refused' in refused) {
+    process.stderr.write(`redblack: scenario ${scenario} cannot run against an endpoint: ${refused.refused}\n`);
+    process.exit(2);
+  }
   const wall = Date.now();
-  const result = await runDemo({ scenario, seed, ...(live ? { onProgress: show } : {}) });
+  let result: DemoResult;
+  if (args.endpoint) {
+    const { EndpointRefused, runOnEndpoint } = await import('./endpoint.js');
+    if (live) process.stdout.write(`redblack demo — scenario ${scenario} against ${args.endpoint}: ${SCENARIOS[scenario]?.summary}\n`);
+    try {
+      result = await runOnEndpoint({
+        endpoint: args.endpoint,
+        scenario,
+        seed,
+        shortWaits: !!args['short-waits'],
+        ...(live ? { onProgress: show, say: (line: string) => process.stdout.write(`${line}\n`) } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof EndpointRefused)) throw err;
+      process.stderr.write(`redblack: ${err.message}\n`);
+      process.exit(2);
+    }
+  } else {
+    if (live) process.stdout.write(`redblack demo — scenario ${scenario}: ${SCENARIOS[scenario]?.summary}\n`);
+    result = await runDemo({ scenario, seed, ...(live ? { onProgress: show } : {}) });
+  }
   if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else summary(result, Date.now() - wall);
+  else summary(result, Date.now() - wall, args.endpoint ? 'real' : 'simulated');
   process.exit(result.outcome === SCENARIOS[scenario]?.expect ? 0 : 1);
 }
 
-function summary(r: DemoResult, wallMs: number): void {
+function summary(r: DemoResult, wallMs: number, clockKind: 'simulated' | 'real'): void {
   const out = [
     '',
     `outcome        ${r.outcome}${r.error ? ` (${r.error})` : ''}`,
@@ -96,7 +120,8 @@ function summary(r: DemoResult, wallMs: number): void {
     `traffic        ${Object.entries(r.traffic).map(([g, w]) => `${g} ${w}`).join(', ')}`,
     ...(r.cause ? [`cause          ${r.cause.slice(0, 200)}`] : []),
     `teardown       ${r.teardown ? `${r.teardown.serverGroup} at ${r.teardown.at}: ${r.teardown.done ? 'done' : 'pending'}` : '(none)'}`,
-    `deploy time    ${clock(r.deploySeconds)} simulated (${clock(r.simulatedSeconds)} with teardown), ${wallMs} ms wall`,
+    ...r.warnings.map((w) => `warning        ${w}`),
+    `deploy time    ${clock(r.deploySeconds)} ${clockKind} (${clock(r.simulatedSeconds)} with teardown), ${wallMs} ms wall`,
     `cost drivers   ${r.stateTransitions} state transitions, ${r.lambdaInvocations} Lambda invocations, ${r.apiCalls} AWS API calls`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);

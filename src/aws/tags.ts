@@ -14,6 +14,8 @@ export const TAG = {
   scaledFrom: 'redblack:scaled-from',
   /** On a server group: how long its bake took (`builder=158,image=59`), so the next bake polls on time. */
   bakeSeconds: 'redblack:bake-seconds',
+  /** On a builder: the bake's verdict, `ok` or `failed: <reason>`, set by the builder itself. */
+  bakeResult: 'redblack:bake-result',
 } as const;
 
 export interface Identity {

@@ -68,7 +68,7 @@ async function recoverDeployment(record: DeploymentRecord, change: StatusChange)
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      const undone = await undoDeployment(state, { extra: { recovered: true, status: change.status } });
+      const undone = await undoDeployment(state, { recovered: true });
       return { outcome: 'rolled-back', deployment: record.deployment, cluster: record.cluster, reason: undone.cause };
     } catch (err) {
       // The live group is short (being replaced, or scaled in): its capacity is back; give it time.
@@ -82,7 +82,7 @@ async function recoverRollback(record: DeploymentRecord, change: StatusChange): 
   const plan = JSON.parse(record.plan as string) as RollbackPlan;
   const point = await readSwapPoint(plan.swapArn);
   if (servesTarget(plan, point.actions)) {
-    await finishRollback(plan, { recovered: true });
+    await finishRollback(plan, true);
     return { outcome: 'finished-rollback', deployment: record.deployment, cluster: record.cluster, reason: `the listener already served ${plan.to}` };
   }
   const cause = `${change.error ?? change.status}: the rollback execution ended ${change.status} before the flip`;

@@ -12,6 +12,7 @@ import { AlarmTriggered, ListenerDrifted } from '../domain/errors.js';
 import { watchSeconds } from '../domain/poll.js';
 import { forwardWeights } from '../domain/traffic.js';
 import { forwardSignature, sameActions, withForward, type WeightedTarget } from './shared/forward.js';
+import { reportProgress } from './shared/observe.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, Launched, TrafficProgress } from './shared/state.js';
 import { assertMayServe } from './shared/traffic-guard.js';
@@ -56,12 +57,23 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
 
   const firing = await alarmsInAlarm(watched);
   if (firing.length > 0) throw new AlarmTriggered(firing);
-  await assertMayServe({ serverGroup: launched.serverGroup, targetGroupArn: launched.targetGroupArn, minHealthyPercent: state.config.healthGate.minHealthyPercent });
+  const { healthy, required } = await assertMayServe({ serverGroup: launched.serverGroup, targetGroupArn: launched.targetGroupArn, minHealthyPercent: state.config.healthGate.minHealthyPercent });
 
   await writeSwapPoint({ ...point, actions: desired });
   const after = await readSwapPoint(state.swap.arn);
   if (!sameActions(after.actions, desired)) {
     throw new ListenerDrifted(state.swap.arn, `read back ${forwardSignature(after.actions)} after writing ${forwardSignature(desired)}`);
   }
-  return progress;
+  const warning = await reportProgress({
+    cluster: state.cluster,
+    deployment: state.deployment,
+    release: state.release,
+    phase: 'traffic',
+    weights,
+    healthy,
+    required,
+    stepIndex,
+    step,
+  });
+  return warning ? { ...progress, warnings: [warning] } : progress;
 }

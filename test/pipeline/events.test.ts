@@ -170,7 +170,8 @@ describe('console entry points', () => {
     // Assess
     expect(again.error).toBe('DeploymentInProgress');
     expect(again.cause).toContain('deployment console-first of cluster web-prod in progress');
-    expect(mutations(s, mark, 'plan')).toEqual([]);
+    // Its one call that changes anything is the notification of the refusal.
+    expect(mutations(s, mark, 'plan')).toEqual(['plan:events:PutEvents']);
     expect((await awaitExecution(s, first)).status).toBe('SUCCEEDED');
   });
 

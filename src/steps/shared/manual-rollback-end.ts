@@ -7,9 +7,10 @@
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describeGroup, updateGroup } from '../../aws/autoscaling.js';
 import { forwardTargets, readSwapPoint, writeSwapPoint } from '../../aws/elbv2.js';
-import { notify } from '../../aws/events.js';
 import { clearLastSuccess, endDeployment, releaseLock } from '../../aws/store.js';
+import { count, METRIC } from '../../lambda/metrics.js';
 import { sameActions } from './forward.js';
+import { announce } from './observe.js';
 import { cancelTeardown, scheduleTeardown } from './teardown-schedule.js';
 
 /** What a manual rollback decided when it started; kept in its ledger record (`plan`). */
@@ -47,6 +48,8 @@ export interface ManualRollbackResult {
   to: string;
   traffic: Record<string, number>;
   teardown: { serverGroup: string; at: string };
+  /** A notification that failed after the listener flip: logged and counted, nothing more. */
+  warnings?: string[];
 }
 
 /** True when `actions` send all traffic to the plan's `to` group. */
@@ -55,7 +58,7 @@ export function servesTarget(plan: RollbackPlan, actions: Action[]): boolean {
   return serving.length === 1 && serving[0]?.targetGroupArn === plan.toTargetGroupArn;
 }
 
-export async function finishRollback(plan: RollbackPlan, extra: Record<string, unknown> = {}): Promise<ManualRollbackResult> {
+export async function finishRollback(plan: RollbackPlan, recovered = false): Promise<ManualRollbackResult> {
   await cancelTeardown(plan.to);
   const at = await scheduleTeardown(plan.from, plan.deployment, plan.retainMinutes, Date.now());
   await endDeployment(plan.cluster, plan.deployment, 'ROLLED_BACK', Date.now(), plan.reason);
@@ -70,7 +73,9 @@ export async function finishRollback(plan: RollbackPlan, extra: Record<string, u
     traffic: { [plan.to]: 100, [plan.from]: 0 },
     teardown: { serverGroup: plan.from, at: at.toISOString() },
   };
-  await notify('Deployment Rolled Back', { ...result, manual: true, ...extra });
+  count(plan.cluster, METRIC.rolledBack);
+  const warning = await announce('Deployment Rolled Back', { ...result, manual: true, ...(recovered ? { recovered: true } : {}) });
+  if (warning) result.warnings = [warning];
   return result;
 }
 
@@ -87,5 +92,6 @@ export async function abandonRollback(plan: RollbackPlan, cause: string): Promis
   }
   await endDeployment(plan.cluster, plan.deployment, 'FAILED', Date.now(), cause);
   await releaseLock(plan.cluster, plan.deployment);
-  await notify('Deployment Failed', { cluster: plan.cluster, deployment: plan.deployment, from: plan.from, to: plan.to, manual: true, cause });
+  const [error, ...message] = cause.split(': ');
+  await announce('Deployment Failed', { cluster: plan.cluster, deployment: plan.deployment, error: error ?? cause, message: message.join(': ') || cause, phase: 'manual-rollback' });
 }

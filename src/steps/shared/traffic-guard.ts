@@ -5,7 +5,7 @@
  */
 import { describeGroup } from '../../aws/autoscaling.js';
 import { targetStates } from '../../aws/elbv2.js';
-import { assertTrafficGuard, countHealthy } from '../../domain/health.js';
+import { assertTrafficGuard, countHealthy, requiredHealthy } from '../../domain/health.js';
 
 export const healthyTargets = async (targetGroupArn: string): Promise<number> => countHealthy((await targetStates(targetGroupArn)).map((t) => t.state));
 
@@ -16,10 +16,12 @@ export function guardTraffic(args: { serverGroup: string; desired: number; healt
 
 /**
  * Reads the group and its targets and throws TrafficGuardViolation unless the group may take
- * traffic now. A group that is gone counts as desired capacity 0.
+ * traffic now. A group that is gone counts as desired capacity 0. Returns what it saw.
  */
-export async function assertMayServe(args: { serverGroup: string; targetGroupArn: string; minHealthyPercent: number }): Promise<void> {
+export async function assertMayServe(args: { serverGroup: string; targetGroupArn: string; minHealthyPercent: number }): Promise<{ healthy: number; required: number }> {
   const group = await describeGroup(args.serverGroup);
   const healthy = await healthyTargets(args.targetGroupArn);
-  guardTraffic({ serverGroup: args.serverGroup, desired: group?.DesiredCapacity ?? 0, healthy, minHealthyPercent: args.minHealthyPercent });
+  const desired = group?.DesiredCapacity ?? 0;
+  guardTraffic({ serverGroup: args.serverGroup, desired, healthy, minHealthyPercent: args.minHealthyPercent });
+  return { healthy, required: Math.max(1, requiredHealthy(desired, args.minHealthyPercent)) };
 }

@@ -8,10 +8,12 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { deleteGroup, describeGroup, groupTag, updateGroup } from '../../aws/autoscaling.js';
 import { instancesTagged, terminateInstances } from '../../aws/ec2.js';
 import { deleteTargetGroup, findTargetGroupByName, forwardTargets, readSwapPoint, type SwapPoint, writeSwapPoint } from '../../aws/elbv2.js';
-import { notify } from '../../aws/events.js';
 import { endDeployment, releaseLock } from '../../aws/store.js';
 import { TAG } from '../../aws/tags.js';
 import { TrafficGuardViolation } from '../../domain/errors.js';
+import { logger } from '../../lambda/logger.js';
+import { count, METRIC } from '../../lambda/metrics.js';
+import { announce } from './observe.js';
 import { unpin } from './pinning.js';
 import { sameActions, undoOwnChanges } from './forward.js';
 import type { DeploymentState } from './state.js';
@@ -25,15 +27,17 @@ export interface UndoResult {
   deleted: string[];
   kept: string[];
   cause: string;
+  /** A notification that failed: logged and counted, never a reason to fail the undo. */
+  warnings?: string[];
 }
 
 /**
  * `liveHealthy`, `liveDesired` and `point`: the live group's healthy targets and desired capacity
- * and the listener, if the caller already read them. `extra`: added to the outcome event (Recover adds `recovered: true`).
+ * and the listener, if the caller already read them. `recovered`: Recover's undo (said in the outcome event).
  */
 export async function undoDeployment(
   state: DeploymentState,
-  options: { liveHealthy?: number; liveDesired?: number; point?: SwapPoint; extra?: Record<string, unknown> } = {},
+  options: { liveHealthy?: number; liveDesired?: number; point?: SwapPoint; recovered?: boolean } = {},
 ): Promise<UndoResult> {
   const cause = describeCause(state.error);
   const deleted: string[] = [];
@@ -75,7 +79,12 @@ export async function undoDeployment(
   await endDeployment(state.cluster, state.deployment, 'ROLLED_BACK', Date.now(), cause);
   await releaseLock(state.cluster, state.deployment);
   const result: UndoResult = { outcome: 'rolled-back', deployment: state.deployment, cluster: state.cluster, listenerRestored, deleted, kept, cause };
-  await notify('Deployment Rolled Back', { ...result, ...options.extra });
+  count(state.cluster, METRIC.rolledBack);
+  count(state.cluster, METRIC.duration, Math.max(0, Math.round((Date.now() - state.startedAt) / 1000)));
+  logger.info('rollback cleaned up', { deleted, kept, listenerRestored });
+  // A notification that fails is logged and counted, never a reason to fail the undo.
+  const warning = await announce('Deployment Rolled Back', { ...result, ...(options.recovered ? { recovered: true } : {}) });
+  if (warning) result.warnings = [warning];
   return result;
 }
 

@@ -66,7 +66,8 @@ const REGRESSIONS: Regression[] = [
     name: 'the same console input under another execution name deployed the live artifact a second time (now AlreadyLive)',
     seed: 2,
     world: { instances: 1, prebaked: false, entry: 'eventbridge', healthGateMinutes: 3 },
-    faults: [{ kind: 'console-repeat', afterTriggerSeconds: 297 }],
+    // Found at 297 s; placed well after the deployment so it meets the live artifact whatever the polling.
+    faults: [{ kind: 'console-repeat', afterTriggerSeconds: 900 }],
     outcome: 'succeeded',
     paths: { 'deploy SUCCEEDED': 2 },
   },
@@ -104,10 +105,11 @@ const REGRESSIONS: Regression[] = [
   {
     name: 'a manual rollback after someone else added a target group to the listener dropped it with its flip',
     seed: 4006,
-    world: { instances: 1, prebaked: false, entry: 'eventbridge', healthGateMinutes: 3 },
+    // Found with 297 s / change 0 + 71 s; anchored to the final flip so the order holds whatever the polling.
+    world: { instances: 1, prebaked: false, entry: 'eventbridge', healthGateMinutes: 3, retainMinutes: 10 },
     faults: [
-      { kind: 'manual-rollback', to: 'previous', at: { afterTriggerSeconds: 297 } },
-      { kind: 'listener-edit', at: { change: 0, delaySeconds: 71 } },
+      { kind: 'listener-edit', at: { change: 1, delaySeconds: 5 } },
+      { kind: 'manual-rollback', to: 'previous', at: { change: 1, delaySeconds: 60 } },
     ],
     outcome: 'succeeded',
     paths: { 'manual rollback SUCCEEDED': 1 },
