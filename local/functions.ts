@@ -9,6 +9,7 @@ import { handler as requestApproval } from '../functions/request-approval.js';
 import { handler as launchGroup } from '../functions/launch-group.js';
 import { handler as manualRollback } from '../functions/manual-rollback.js';
 import { handler as plan } from '../functions/plan.js';
+import { handler as recover } from '../functions/recover.js';
 import { handler as rollback } from '../functions/rollback.js';
 import { handler as swapTargetGroup } from '../functions/swap-target-group.js';
 import { handler as teardown } from '../functions/teardown.js';
@@ -30,4 +31,5 @@ export const FUNCTIONS: Record<string, LambdaHandler> = {
   manualRollback,
   judgeCanary,
   requestApproval,
+  recover,
 };

@@ -89,6 +89,14 @@ export interface DeploymentRecord {
   endedAt?: number;
   cause?: string;
   kind?: 'deploy' | 'rollback';
+  /** A deploy's artifact identity (domain/input.ts `artifactIdentity`): how a later start of the same artifact is recognised. */
+  artifact?: string;
+  /**
+   * What an undo needs, as JSON (src/steps/shared/undo.ts): for a deploy, the listener as Plan
+   * found it, the live and next groups and the config; for a manual rollback, the groups and the
+   * capacity it restored. Recovery reads it when the execution itself can no longer act.
+   */
+  plan?: string;
   /** The approval request the deployment waits on, if any (src/steps/request-approval.ts). */
   approval?: PendingApproval;
 }

@@ -23,11 +23,15 @@ export interface DeployInput {
   release: string;
   artifact?: S3Artifact;
   imageId?: string;
+  /** Deploy even when this artifact is already live or already being deployed (a console redeploy on purpose). */
+  force?: boolean;
 }
 
 export interface ManualRollback {
   action: 'rollback';
   cluster: string;
+  /** The server group to roll back to (any older, still existing group of the cluster); default the previous one. */
+  to?: string;
   reason?: string;
 }
 
@@ -84,7 +88,7 @@ const artifactSchema = z.strictObject({
 });
 
 const clusterField = custom((c) => clusterProblem(c));
-const releaseField = z.string().check(z.regex(RELEASE_PATTERN, { error: 'must be 1-64 of letters, digits and . _ + -' }));
+const releaseField = z.string().check(z.regex(RELEASE_PATTERN, { error: 'must be 1-64 of letters, digits and . _ + -, starting with a letter or a digit' }));
 
 const deployInputSchema = z
   .strictObject({
@@ -92,6 +96,7 @@ const deployInputSchema = z
     release: releaseField,
     artifact: z.optional(artifactSchema),
     imageId: z.optional(z.string().check(z.regex(IMAGE_ID_PATTERN, { error: 'must be an AMI id (ami- and 8 or 17 hex digits)' }))),
+    force: z.optional(z.boolean({ error: 'must be true or false' })),
   })
   .check(
     z.superRefine((input, ctx) => {
@@ -105,8 +110,13 @@ const deployInputSchema = z
 const rollbackSchema = z.strictObject({
   action: z.literal('rollback', { error: 'must be "rollback"' }),
   cluster: clusterField,
+  to: z.optional(z.string().check(z.regex(/^[a-z0-9-]+-v\d{3}$/, { error: 'must be a server group name, <cluster>-vNNN' }))),
   reason: z.optional(z.string().check(z.maxLength(1024, { error: 'must be at most 1024 characters' }))),
-});
+}).check(
+  z.superRefine((r, ctx) => {
+    if (r.to !== undefined && !r.to.startsWith(`${r.cluster}-v`)) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be a server group of cluster ${r.cluster} (${r.cluster}-vNNN)` });
+  }),
+);
 
 function parseWith<T>(schema: z.ZodMiniType<T>, x: unknown, at: string): T {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new InvalidInput(at, 'must be a JSON object');

@@ -7,12 +7,10 @@
  * runs, an invocation only looks at the watched alarms (one per `WATCH_SECONDS`, domain/poll.ts);
  * with a canary judge, JudgeCanary looks before each of these slices and may extend the step once.
  */
-import { describeGroup } from '../aws/autoscaling.js';
 import { alarmsInAlarm } from '../aws/cloudwatch.js';
-import { readSwapPoint, targetStates, writeSwapPoint } from '../aws/elbv2.js';
+import { readSwapPoint, writeSwapPoint } from '../aws/elbv2.js';
 import { approvalDefaults, needsApproval } from '../domain/approval.js';
-import { AlarmTriggered, ListenerDrifted, TrafficGuardViolation } from '../domain/errors.js';
-import { countHealthy, requiredHealthy } from '../domain/health.js';
+import { AlarmTriggered, ListenerDrifted } from '../domain/errors.js';
 import { watchSeconds } from '../domain/poll.js';
 import { forwardWeights } from '../domain/traffic.js';
 import { freezeError, freezeInForce } from './shared/deployment-gate.js';
@@ -20,6 +18,7 @@ import { forwardSignature, sameActions, withForward, type WeightedTarget } from 
 import { reportProgress } from './shared/observe.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, Launched, TrafficProgress } from './shared/state.js';
+import { assertMayServe } from './shared/traffic-guard.js';
 
 export async function swapTargetGroup(state: DeploymentState): Promise<TrafficProgress> {
   requireState(state, PLANNED, LAUNCHED);
@@ -73,10 +72,7 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
   if (freeze) throw freezeError(freeze);
   const firing = await alarmsInAlarm(watched);
   if (firing.length > 0) throw new AlarmTriggered(firing);
-  const group = await describeGroup(launched.serverGroup);
-  const required = requiredHealthy(group?.DesiredCapacity ?? launched.desired, state.config.healthGate.minHealthyPercent);
-  const healthy = countHealthy((await targetStates(launched.targetGroupArn)).map((t) => t.state));
-  if (healthy < required) throw new TrafficGuardViolation(launched.serverGroup, healthy, required);
+  const { healthy, required } = await assertMayServe({ serverGroup: launched.serverGroup, targetGroupArn: launched.targetGroupArn, minHealthyPercent: state.config.healthGate.minHealthyPercent });
 
   await writeSwapPoint({ ...point, actions: desired });
   const after = await readSwapPoint(state.swap.arn);
