@@ -18,6 +18,7 @@ import './polyfills.js';
 import { Rng } from './rng.js';
 import { SERVICES, toSdkError } from './sdk-errors.js';
 import { AutoScalingSim } from './services/autoscaling.js';
+import { CloudFormationSim } from './services/cloudformation.js';
 import { CloudWatchSim } from './services/cloudwatch.js';
 import { DynamoDbSim } from './services/dynamodb.js';
 import { Ec2Sim } from './services/ec2.js';
@@ -84,6 +85,7 @@ export class EmbeddedCloud implements SimContext {
   readonly cloudwatch: CloudWatchSim;
   readonly sfn: SfnSim;
   readonly lambda: LambdaRuntime;
+  readonly cloudformation: CloudFormationSim;
   private readonly byPrefix: Record<string, object>;
   private readonly maxAttempts?: number;
   private disposed = false;
@@ -109,6 +111,7 @@ export class EmbeddedCloud implements SimContext {
     this.ssm = new SsmSim(this);
     this.cloudwatch = new CloudWatchSim(this);
     this.sfn = new SfnSim(this);
+    this.cloudformation = new CloudFormationSim(this);
     this.byPrefix = {
       ec2: this.ec2,
       autoscaling: this.autoscaling,
@@ -120,6 +123,7 @@ export class EmbeddedCloud implements SimContext {
       ssm: this.ssm,
       cloudwatch: this.cloudwatch,
       states: this.sfn,
+      cloudformation: this.cloudformation,
     };
   }
 

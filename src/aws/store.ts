@@ -11,6 +11,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -149,4 +150,24 @@ export async function getLastSuccess(cluster: string): Promise<LastSuccess | und
 
 export async function clearLastSuccess(cluster: string): Promise<void> {
   await ddb().send(new DeleteItemCommand({ TableName: setting('tableName'), Key: marshall({ pk: pk(cluster), sk: 'last-success' }) }));
+}
+
+/** The cluster's ledger, newest first: deployments, rollbacks, recoveries, teardowns, Plan failures. */
+export async function listDeployments(cluster: string, limit: number): Promise<DeploymentRecord[]> {
+  const items: DeploymentRecord[] = [];
+  let start: Record<string, any> | undefined;
+  do {
+    const out = await ddb().send(
+      new QueryCommand({
+        TableName: setting('tableName'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
+        ExpressionAttributeValues: marshall({ ':pk': pk(cluster), ':d': 'deployment#' }),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of out.Items ?? []) items.push(unmarshall(item) as DeploymentRecord);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  // Sort keys are deployment names, not times: order by when each started.
+  return items.sort((a, b) => b.startedAt - a.startedAt).slice(0, limit);
 }

@@ -1,0 +1,69 @@
+/** cluster get|put|validate: the SSM configuration, validated against the schema, with a diff before a write. */
+import { readFileSync } from 'node:fs';
+import { getParameter, putParameter } from '../../aws/ssm.js';
+import { parseClusterConfig } from '../../domain/config.js';
+import { parseCluster } from '../../domain/names.js';
+import type { Ctx, Outcome } from '../command.js';
+import { refused, usageError } from '../errors.js';
+
+const readDocument = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw usageError(`${file}: cannot read the file`);
+  }
+};
+
+/** Validates without any AWS call: the schema, every default filled in. */
+export function validate(cluster: string, file: string): Outcome {
+  parseCluster(cluster);
+  const config = parseClusterConfig(readDocument(file), cluster);
+  return { json: { cluster, valid: true, config }, text: `${file}: a valid configuration for cluster ${cluster}\n` };
+}
+
+export async function get(ctx: Ctx, cluster: string): Promise<Outcome> {
+  parseCluster(cluster);
+  const r = await ctx.resources();
+  const parameter = `${r.configPath}/${cluster}`;
+  const raw = await getParameter(parameter);
+  if (raw === undefined) throw refused(`cluster ${cluster} has no configuration (SSM parameter ${parameter})`, 'ClusterNotFound');
+  const document = JSON.parse(raw) as unknown;
+  return { json: { cluster, parameter, config: document }, text: `${JSON.stringify(document, null, 2)}\n` };
+}
+
+/** A line diff of two pretty-printed documents: enough to read what a put changes. */
+export function diffLines(before: string, after: string): string[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  // Longest common subsequence: configs are a few dozen lines.
+  const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      i++;
+      j++;
+    } else if (j < b.length && (i >= a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) out.push(`+ ${b[j++]}`);
+    else out.push(`- ${a[i++]}`);
+  }
+  return out;
+}
+
+export async function put(ctx: Ctx, cluster: string, file: string, o: { yes?: boolean }): Promise<Outcome> {
+  parseCluster(cluster);
+  const text = readDocument(file);
+  parseClusterConfig(text, cluster);
+  const r = await ctx.resources();
+  const parameter = `${r.configPath}/${cluster}`;
+  const current = await getParameter(parameter);
+  const pretty = (s: string) => JSON.stringify(JSON.parse(s), null, 2);
+  const diff = diffLines(current === undefined ? '' : pretty(current), pretty(text)).filter((l) => l !== '+ ' && l !== '- ');
+  if (diff.length === 0) return { json: { cluster, parameter, changed: false, written: false, diff }, text: `no change to ${parameter}\n` };
+  const shown = `${current === undefined ? `new configuration ${parameter}` : `changes to ${parameter}`}:\n${diff.join('\n')}\n`;
+  if (!o.yes) return { json: { cluster, parameter, changed: true, written: false, diff }, text: `${shown}not written: run again with --yes to write it\n` };
+  // The value stored is the file's JSON, compact: the functions parse it as it is.
+  const version = await putParameter(parameter, JSON.stringify(JSON.parse(text)));
+  return { json: { cluster, parameter, changed: true, written: true, version: version ?? null, diff }, text: `${shown}written (version ${version})\n` };
+}

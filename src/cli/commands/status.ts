@@ -1,0 +1,75 @@
+/** status [cluster] and history <cluster>: what is there now, and what happened before. */
+import { parametersByPath } from '../../aws/ssm.js';
+import { listDeployments, lockHolder } from '../../aws/store.js';
+import { parseCluster } from '../../domain/names.js';
+import type { Ctx, Outcome } from '../command.js';
+import { readCluster } from '../cluster-view.js';
+import { usageError } from '../errors.js';
+import { statusLine, timelineLines } from '../render.js';
+import { duration, readableCause } from '../timeline.js';
+
+export async function status(ctx: Ctx, cluster?: string): Promise<Outcome> {
+  const r = await ctx.resources();
+  if (!cluster) {
+    const configs = await parametersByPath(r.configPath);
+    const clusters = [];
+    for (const name of [...configs.keys()].map((k) => k.slice(r.configPath.length + 1)).sort()) {
+      const lock = await lockHolder(name);
+      clusters.push({ cluster: name, deploying: lock && lock.expiresAt * 1000 > Date.now() ? lock.deployment : null });
+    }
+    const text = clusters.length === 0 ? `no clusters under ${r.configPath}\n` : clusters.map((c) => `${c.cluster.padEnd(34)}${c.deploying ? `deploying ${c.deploying}` : 'idle'}`).join('\n') + '\n';
+    return { json: { stage: r.stage, clusters }, text };
+  }
+  const view = await readCluster(cluster, r);
+  const { config: _config, running, ...rest } = view;
+  const json = {
+    ...rest,
+    deployment: running
+      ? { deployment: running.deployment, release: running.release ?? null, from: running.from ?? null, to: running.to ?? null, phase: running.current?.phase ?? null, state: running.current?.state ?? null, since: running.current ? new Date(running.current.since).toISOString() : null, waitEndsAt: iso(running.current?.waitEndsAt), gateDeadline: iso(running.current?.gateDeadline), healthy: running.health.at(-1) ?? null, traffic: running.traffic.at(-1)?.weights ?? null }
+      : null,
+  };
+  const lines = [`cluster ${cluster}  (${view.swapArn.includes(':listener-rule/') ? 'rule' : 'listener'} ${view.swapArn.split('/').slice(-3).join('/')})`, ''];
+  lines.push(`${'SERVER GROUP'.padEnd(20)}${'RELEASE'.padEnd(10)}${'IMAGE'.padEnd(23)}${'CAPACITY'.padEnd(11)}${'HEALTHY'.padEnd(9)}${'TRAFFIC'.padEnd(9)}NOTES`);
+  for (const g of view.groups) {
+    const notes = [g.pinnedBy ? `pinned by ${g.pinnedBy}` : '', g.teardownAt ? `teardown ${g.teardownAt.slice(0, 16).replace('T', ' ')}Z` : ''].filter(Boolean).join(', ');
+    lines.push(`${g.name.padEnd(20)}${(g.release ?? '-').padEnd(10)}${(g.image ?? '-').padEnd(23)}${`${g.min}/${g.desired}/${g.max}`.padEnd(11)}${`${g.healthy}/${g.desired}`.padEnd(9)}${`${g.weight}%`.padEnd(9)}${notes}`);
+  }
+  if (view.groups.length === 0) lines.push('(no server groups)');
+  lines.push('');
+  lines.push(view.lock ? `lock       held by ${view.lock.deployment} until ${view.lock.expiresAt}` : 'lock       free');
+  if (running) {
+    lines.push(`deploying  ${running.deployment}: ${running.release ?? ''} ${running.from ?? '(none)'} → ${running.to ?? '?'}`);
+    for (const l of timelineLines(running)) lines.push(`  ${l}`);
+    const now = statusLine(running, Date.now()).slice(2);
+    if (now) lines.push(`  now: ${now}`);
+  }
+  return { json, text: `${lines.join('\n')}\n` };
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+export async function history(ctx: Ctx, cluster: string, o: { limit?: string }): Promise<Outcome> {
+  parseCluster(cluster);
+  const limit = o.limit === undefined ? 20 : Number(o.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw usageError(`--limit must be an integer from 1 to 1000 (got ${o.limit})`);
+  await ctx.resources();
+  const records = await listDeployments(cluster, limit);
+  const entries = records.map((d) => ({
+    deployment: d.deployment,
+    kind: d.kind ?? 'deploy',
+    release: d.release,
+    from: d.from ?? null,
+    to: d.to ?? null,
+    outcome: d.status,
+    cause: d.cause === undefined ? null : (readableCause(d.cause) ?? d.cause),
+    startedAt: new Date(d.startedAt).toISOString(),
+    durationSeconds: d.endedAt === undefined ? null : Math.round((d.endedAt - d.startedAt) / 1000),
+    trigger: (d as { trigger?: string }).trigger ?? null,
+  }));
+  const head = `${'STARTED'.padEnd(18)}${'KIND'.padEnd(10)}${'RELEASE'.padEnd(10)}${'FROM → TO'.padEnd(32)}${'OUTCOME'.padEnd(13)}${'TOOK'.padEnd(8)}${'TRIGGER'.padEnd(10)}DEPLOYMENT / CAUSE`;
+  const rows = entries.map(
+    (e) =>
+      `${e.startedAt.slice(0, 16).replace('T', ' ').padEnd(18)}${e.kind.padEnd(10)}${e.release.padEnd(10)}${`${e.from ?? '(none)'} → ${e.to ?? '(none)'}`.padEnd(32)}${e.outcome.padEnd(13)}${(e.durationSeconds === null ? '-' : duration(e.durationSeconds * 1000)).padEnd(8)}${(e.trigger ?? '-').padEnd(10)}${e.deployment}${e.cause ? `\n${' '.repeat(18)}cause: ${e.cause}` : ''}`,
+  );
+  return { json: { cluster, deployments: entries }, text: entries.length === 0 ? `no deployments recorded for ${cluster}\n` : `${[head, ...rows].join('\n')}\n` };
+}

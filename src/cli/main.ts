@@ -1,0 +1,160 @@
+/**
+ * `redblack`: the operator's tool. One table of commands on commander; every command has
+ * `--help` and `--json` (one JSON document on stdout: `{command, exitCode, …}` or
+ * `{command, exitCode, error: {code, message}}`), and exits with the codes of ./errors.ts.
+ * `runCli` runs in-process: the bin (bin/redblack.js) points the clients at AWS first; the demo and
+ * the tests wire them to the embedded cloud instead.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import type { Ctx, Outcome } from './command.js';
+import { get as clusterGet, put as clusterPut, validate as clusterValidate } from './commands/cluster.js';
+import { abort, deploy, rollback, watch } from './commands/deployments.js';
+import { plan } from './commands/plan.js';
+import { report } from './commands/report.js';
+import { history, status } from './commands/status.js';
+import { connect, type GlobalOptions, type Io, type Resources, resolveResources } from './context.js';
+import { classify, EXIT } from './errors.js';
+
+export interface RunOptions {
+  io: Io;
+  /** The clients are already wired (the embedded cloud): ignore --region, --profile, --endpoint. */
+  wired?: boolean;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type Handler = (ctx: Ctx, ...args: any[]) => Promise<Outcome> | Outcome;
+
+/**
+ * The command table. #14 adds `promote <deployment>` and `reject <deployment>` (approval gates)
+ * here, next to `abort`: a name, its arguments, its options and a handler returning an Outcome.
+ */
+function commands(program: Command, run: (name: string, handler: Handler) => (...args: any[]) => Promise<void>): void {
+  const source = (c: Command) =>
+    c
+      .requiredOption('--release <release>', 'the release name (letters, digits, . _ + -)')
+      .option('--artifact <s3-uri>', 'an artifact already in S3: s3://bucket/key[?versionId=…]')
+      .option('--file <path>', 'a local artifact: uploaded to the stack bucket under releases/<cluster>/<release>/')
+      .option('--image <ami-id>', 'a prebaked image of this account: the bake is skipped');
+
+  source(program.command('deploy').argument('<cluster>').description('start a deployment (the same deduplication as the S3 and EventBridge triggers)'))
+    .option('--wait', 'then follow it as watch does, and exit with its outcome')
+    .action(run('deploy', (ctx, cluster, o) => deploy(ctx, cluster, o)));
+  program
+    .command('status')
+    .argument('[cluster]')
+    .description('server groups, traffic, health, lock, pins, teardowns and the deployment in progress (all clusters without an argument)')
+    .action(run('status', (ctx, cluster) => status(ctx, cluster)));
+  program
+    .command('watch')
+    .argument('<cluster|deployment>')
+    .description("follow a deployment to its end: a line per phase change, countdowns on a terminal; exits with the outcome's code")
+    .action(run('watch', (ctx, target) => watch(ctx, target)));
+  program
+    .command('history')
+    .argument('<cluster>')
+    .option('--limit <n>', 'how many, newest first', '20')
+    .description('deployments, rollbacks, recoveries, teardowns and Plan failures from the ledger')
+    .action(run('history', (ctx, cluster, o) => history(ctx, cluster, o)));
+  program
+    .command('rollback')
+    .argument('<cluster>')
+    .option('--to <server-group>', 'the group to give the traffic back to (the one the last deployment replaced)')
+    .option('--reason <text>', 'recorded in the ledger and the notification')
+    .option('--wait', 'follow it to its end')
+    .description('undo the last successful deployment while its previous group is still warm')
+    .action(run('rollback', (ctx, cluster, o) => rollback(ctx, cluster, o)));
+  program
+    .command('abort')
+    .argument('<cluster|deployment>')
+    .option('--reason <text>', 'recorded as the stop cause')
+    .option('--wait', 'wait until the recovery is recorded (listener restored, new group removed, lock free)')
+    .option('--wait-minutes <n>', 'give up waiting after this long', '15')
+    .description('stop a deployment in progress; the recover function restores the cluster exactly')
+    .action(run('abort', (ctx, target, o) => abort(ctx, target, o)));
+  source(program.command('plan').argument('<cluster>').description('a dry run: the group that would be made, its differences, the traffic schedule, duration, cost, blockers'))
+    .action(run('plan', (ctx, cluster, o) => plan(ctx, cluster, o)));
+  program
+    .command('report')
+    .argument('<deployment>')
+    .option('-o, --out <file.html>', 'where to write the report', 'redblack-report.html')
+    .description('write a self-contained HTML report of a deployment: phases, traffic, health, alarms, cause, cost')
+    .action(run('report', (ctx, deployment, o) => report(ctx, deployment, o)));
+
+  const cluster = program.command('cluster').description('the cluster configuration in SSM');
+  cluster.command('get').argument('<cluster>').description('print the stored configuration').action(run('cluster get', (ctx, c) => clusterGet(ctx, c)));
+  cluster
+    .command('put')
+    .argument('<cluster>')
+    .argument('<file.json>')
+    .option('--yes', 'write it (without: show the diff only)')
+    .description('validate, show the diff against the stored one, write with --yes')
+    .action(run('cluster put', (ctx, c, file, o) => clusterPut(ctx, c, file, o)));
+  cluster
+    .command('validate')
+    .argument('<cluster>')
+    .argument('<file.json>')
+    .description('check a configuration against the schema (no AWS call)')
+    .action(run('cluster validate', (_ctx, c, file) => clusterValidate(c, file)));
+}
+
+export async function runCli(argv: string[], options: RunOptions): Promise<number> {
+  const { io } = options;
+  let exitCode: number = EXIT.ok;
+  let command = 'redblack';
+  let json = argv.includes('--json');
+  const fail = (err: unknown) => {
+    const { exitCode: code, code: name, message } = classify(err);
+    io.err(`redblack: ${message}\n`);
+    if (json) io.out(`${JSON.stringify({ command, exitCode: code, error: { code: name, message } })}\n`);
+    return code;
+  };
+
+  const program = new Command('redblack')
+    .description('Red/black deployments of EC2 Auto Scaling groups behind an ALB: deploy, watch, look back, roll back.')
+    .addOption(new Option('--stage <stage>', 'the stack stage (stack redblack-<stage>)').env('REDBLACK_STAGE').default('dev'))
+    .option('--region <region>', 'AWS region (default: the standard chain, AWS_REGION …)')
+    .option('--profile <profile>', 'AWS profile of the shared config files')
+    .option('--endpoint <url>', 'an AWS-compatible API (LocalStack, moto) instead of AWS')
+    .option('--json', 'one JSON document on stdout')
+    .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: () => undefined, outputError: () => undefined });
+
+  const run = (name: string, handler: Handler) =>
+    async (...args: any[]) => {
+      command = name;
+      const cmd = args.at(-1) as Command;
+      const globals = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+      json = globals.json === true;
+      if (!options.wired) connect(globals);
+      let resources: Promise<Resources> | undefined;
+      const ctx: Ctx = {
+        io,
+        options: { ...globals, json },
+        resources: () => (resources ??= resolveResources(globals.stage)),
+        sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      };
+      const positional = args.slice(0, -1);
+      const outcome = await handler(ctx, ...positional);
+      exitCode = outcome.exitCode ?? EXIT.ok;
+      if (json) io.out(`${JSON.stringify({ command: name, exitCode, ...outcome.json })}\n`);
+      else if (outcome.text) io.out(outcome.text);
+    };
+  commands(program, run);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
+      // No command: commander shows the help and asks for one.
+      const message = err.code === 'commander.help' ? 'a command is required (redblack --help lists them)' : err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+      io.err(`redblack: ${message}\n`);
+      if (json) io.out(`${JSON.stringify({ command, exitCode: EXIT.usage, error: { code: 'UsageError', message } })}\n`);
+      return EXIT.usage;
+    }
+    return fail(err);
+  }
+}
