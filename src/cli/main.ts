@@ -7,12 +7,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import type { Ctx, Outcome } from './command.js';
-import { get as clusterGet, put as clusterPut, validate as clusterValidate } from './commands/cluster.js';
-import { abort, deploy, rollback, watch } from './commands/deployments.js';
-import { plan } from './commands/plan.js';
-import { report } from './commands/report.js';
-import { history, status } from './commands/status.js';
-import { connect, type GlobalOptions, type Io, type Resources, resolveResources } from './context.js';
+import type { GlobalOptions, Io, Resources } from './context.js';
 import { classify, EXIT } from './errors.js';
 
 export interface RunOptions {
@@ -28,33 +23,38 @@ type Handler = (ctx: Ctx, ...args: any[]) => Promise<Outcome> | Outcome;
  * The command table. #14 adds `promote <deployment>` and `reject <deployment>` (approval gates)
  * here, next to `abort`: a name, its arguments, its options and a handler returning an Outcome.
  */
+// Each command loads its modules (and their SDK clients) when it runs: `--help` and usage errors stay fast.
+const cluster = () => import('./commands/cluster.js');
+const deployments = () => import('./commands/deployments.js');
+const status = () => import('./commands/status.js');
+
 function commands(program: Command, run: (name: string, handler: Handler) => (...args: any[]) => Promise<void>): void {
   const source = (c: Command) =>
     c
-      .requiredOption('--release <release>', 'the release name (letters, digits, . _ + -)')
+      .option('--release <release>', 'the release name (required; letters, digits, . _ + -)')
       .option('--artifact <s3-uri>', 'an artifact already in S3: s3://bucket/key[?versionId=…]')
       .option('--file <path>', 'a local artifact: uploaded to the stack bucket under releases/<cluster>/<release>/')
       .option('--image <ami-id>', 'a prebaked image of this account: the bake is skipped');
 
   source(program.command('deploy').argument('<cluster>').description('start a deployment (the same deduplication as the S3 and EventBridge triggers)'))
     .option('--wait', 'then follow it as watch does, and exit with its outcome')
-    .action(run('deploy', (ctx, cluster, o) => deploy(ctx, cluster, o)));
+    .action(run('deploy', async (ctx, c, o) => (await deployments()).deploy(ctx, c, o)));
   program
     .command('status')
     .argument('[cluster]')
     .description('server groups, traffic, health, lock, pins, teardowns and the deployment in progress (all clusters without an argument)')
-    .action(run('status', (ctx, cluster) => status(ctx, cluster)));
+    .action(run('status', async (ctx, c) => (await status()).status(ctx, c)));
   program
     .command('watch')
     .argument('<cluster|deployment>')
     .description("follow a deployment to its end: a line per phase change, countdowns on a terminal; exits with the outcome's code")
-    .action(run('watch', (ctx, target) => watch(ctx, target)));
+    .action(run('watch', async (ctx, target) => (await deployments()).watch(ctx, target)));
   program
     .command('history')
     .argument('<cluster>')
     .option('--limit <n>', 'how many, newest first', '20')
     .description('deployments, rollbacks, recoveries, teardowns and Plan failures from the ledger')
-    .action(run('history', (ctx, cluster, o) => history(ctx, cluster, o)));
+    .action(run('history', async (ctx, c, o) => (await status()).history(ctx, c, o)));
   program
     .command('rollback')
     .argument('<cluster>')
@@ -62,7 +62,7 @@ function commands(program: Command, run: (name: string, handler: Handler) => (..
     .option('--reason <text>', 'recorded in the ledger and the notification')
     .option('--wait', 'follow it to its end')
     .description('undo the last successful deployment while its previous group is still warm')
-    .action(run('rollback', (ctx, cluster, o) => rollback(ctx, cluster, o)));
+    .action(run('rollback', async (ctx, c, o) => (await deployments()).rollback(ctx, c, o)));
   program
     .command('abort')
     .argument('<cluster|deployment>')
@@ -70,31 +70,31 @@ function commands(program: Command, run: (name: string, handler: Handler) => (..
     .option('--wait', 'wait until the recovery is recorded (listener restored, new group removed, lock free)')
     .option('--wait-minutes <n>', 'give up waiting after this long', '15')
     .description('stop a deployment in progress; the recover function restores the cluster exactly')
-    .action(run('abort', (ctx, target, o) => abort(ctx, target, o)));
+    .action(run('abort', async (ctx, target, o) => (await deployments()).abort(ctx, target, o)));
   source(program.command('plan').argument('<cluster>').description('a dry run: the group that would be made, its differences, the traffic schedule, duration, cost, blockers'))
-    .action(run('plan', (ctx, cluster, o) => plan(ctx, cluster, o)));
+    .action(run('plan', async (ctx, c, o) => (await import('./commands/plan.js')).plan(ctx, c, o)));
   program
     .command('report')
     .argument('<deployment>')
     .option('-o, --out <file.html>', 'where to write the report', 'redblack-report.html')
     .description('write a self-contained HTML report of a deployment: phases, traffic, health, alarms, cause, cost')
-    .action(run('report', (ctx, deployment, o) => report(ctx, deployment, o)));
+    .action(run('report', async (ctx, deployment, o) => (await import('./commands/report.js')).report(ctx, deployment, o)));
 
-  const cluster = program.command('cluster').description('the cluster configuration in SSM');
-  cluster.command('get').argument('<cluster>').description('print the stored configuration').action(run('cluster get', (ctx, c) => clusterGet(ctx, c)));
-  cluster
+  const clusters = program.command('cluster').description('the cluster configuration in SSM');
+  clusters.command('get').argument('<cluster>').description('print the stored configuration').action(run('cluster get', async (ctx, c) => (await cluster()).get(ctx, c)));
+  clusters
     .command('put')
     .argument('<cluster>')
     .argument('<file.json>')
     .option('--yes', 'write it (without: show the diff only)')
     .description('validate, show the diff against the stored one, write with --yes')
-    .action(run('cluster put', (ctx, c, file, o) => clusterPut(ctx, c, file, o)));
-  cluster
+    .action(run('cluster put', async (ctx, c, file, o) => (await cluster()).put(ctx, c, file, o)));
+  clusters
     .command('validate')
     .argument('<cluster>')
     .argument('<file.json>')
     .description('check a configuration against the schema (no AWS call)')
-    .action(run('cluster validate', (_ctx, c, file) => clusterValidate(c, file)));
+    .action(run('cluster validate', async (_ctx, c, file) => (await cluster()).validate(c, file)));
 }
 
 export async function runCli(argv: string[], options: RunOptions): Promise<number> {
@@ -127,6 +127,7 @@ export async function runCli(argv: string[], options: RunOptions): Promise<numbe
       const cmd = args.at(-1) as Command;
       const globals = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
       json = globals.json === true;
+      const { connect, resolveResources } = await import('./context.js');
       if (!options.wired) connect(globals);
       let resources: Promise<Resources> | undefined;
       const ctx: Ctx = {

@@ -14,10 +14,20 @@ const readDocument = (file: string): string => {
   }
 };
 
+/** A file that fails the schema is bad input (exit 2); a stored one that does is the cluster's state (exit 6). */
+function parseFile(text: string, cluster: string) {
+  try {
+    return parseClusterConfig(text, cluster);
+  } catch (err) {
+    if ((err as Error).name === 'InvalidClusterConfig') throw usageError((err as Error).message);
+    throw err;
+  }
+}
+
 /** Validates without any AWS call: the schema, every default filled in. */
 export function validate(cluster: string, file: string): Outcome {
   parseCluster(cluster);
-  const config = parseClusterConfig(readDocument(file), cluster);
+  const config = parseFile(readDocument(file), cluster);
   return { json: { cluster, valid: true, config }, text: `${file}: a valid configuration for cluster ${cluster}\n` };
 }
 
@@ -38,29 +48,33 @@ export function diffLines(before: string, after: string): string[] {
   // Longest common subsequence: configs are a few dozen lines.
   const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-  const out: string[] = [];
+  const all: string[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) {
+      all.push(`  ${a[i]}`);
       i++;
       j++;
-    } else if (j < b.length && (i >= a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) out.push(`+ ${b[j++]}`);
-    else out.push(`- ${a[i++]}`);
+    } else if (j < b.length && (i >= a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) all.push(`+ ${b[j++]}`);
+    else all.push(`- ${a[i++]}`);
   }
-  return out;
+  // Changed lines with two lines of context around each, as a unified diff shows them.
+  const near = (k: number) => all.slice(Math.max(0, k - 2), k + 3).some((l) => !l.startsWith('  '));
+  return all.filter((l, k) => !l.startsWith('  ') || near(k));
 }
 
 export async function put(ctx: Ctx, cluster: string, file: string, o: { yes?: boolean }): Promise<Outcome> {
   parseCluster(cluster);
   const text = readDocument(file);
-  parseClusterConfig(text, cluster);
+  parseFile(text, cluster);
   const r = await ctx.resources();
   const parameter = `${r.configPath}/${cluster}`;
   const current = await getParameter(parameter);
   const pretty = (s: string) => JSON.stringify(JSON.parse(s), null, 2);
-  const diff = diffLines(current === undefined ? '' : pretty(current), pretty(text)).filter((l) => l !== '+ ' && l !== '- ');
-  if (diff.length === 0) return { json: { cluster, parameter, changed: false, written: false, diff }, text: `no change to ${parameter}\n` };
+  const diff = diffLines(current === undefined ? '' : pretty(current), pretty(text));
+  const changed = diff.some((l) => !l.startsWith('  ') && l.trim() !== '+' && l.trim() !== '-');
+  if (!changed) return { json: { cluster, parameter, changed: false, written: false, diff }, text: `no change to ${parameter}\n` };
   const shown = `${current === undefined ? `new configuration ${parameter}` : `changes to ${parameter}`}:\n${diff.join('\n')}\n`;
   if (!o.yes) return { json: { cluster, parameter, changed: true, written: false, diff }, text: `${shown}not written: run again with --yes to write it\n` };
   // The value stored is the file's JSON, compact: the functions parse it as it is.
