@@ -1,19 +1,22 @@
 /**
- * npm start [-- --scenario <name>] [--json] [--seed <n>] [--endpoint <url>]
+ * npm start [-- --scenario <name>] [--json] [--seed <n>] [--endpoint <url>] [--then "<redblack command>"]… [--report <file.html>]
  *
  * Runs the demo world on the embedded cloud: uploads releases/web-prod/1.1.0/web-1.1.0.tgz,
- * shows the deployment live, then fast-forwards to the old group's teardown.
+ * shows the deployment live with the renderer of `redblack watch`, then fast-forwards to the old
+ * group's teardown. `--then` runs redblack commands against the same world afterwards (no AWS
+ * account needed: `--then "status web-prod"`); `--report` writes the run's HTML report.
  */
 import { parseArgs } from 'node:util';
 import '../sim/polyfills.js';
-import type { DemoResult, Progress } from './demo.js';
+import type { DemoResult } from './demo.js';
 import { SCENARIO_NAMES, SCENARIOS } from './scenarios.js';
+import { readableCause } from '../src/cli/timeline.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 function usage(code: number): never {
   const lines = [
-    'usage: npm start -- [--scenario <name>] [--json] [--seed <n>] [--endpoint <url>] [--verbose]',
+    'usage: npm start -- [--scenario <name>] [--json] [--seed <n>] [--endpoint <url>] [--verbose] [--then "<redblack command>"]… [--report <file.html>]',
     '',
     'scenarios:',
     ...SCENARIO_NAMES.map((n) => `  ${n.padEnd(20)} ${SCENARIOS[n]?.summary}`),
@@ -32,6 +35,8 @@ async function main(): Promise<void> {
         seed: { type: 'string', default: '1' },
         endpoint: { type: 'string' },
         verbose: { type: 'boolean', short: 'v', default: false },
+        then: { type: 'string', multiple: true, default: [] },
+        report: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -44,7 +49,7 @@ async function main(): Promise<void> {
   // The functions' own JSON logs only with --verbose: the demo shows its own progress lines.
   // Set before the functions load: their logger reads it once.
   process.env.POWERTOOLS_LOG_LEVEL = args.verbose ? 'INFO' : 'SILENT';
-  const { runDemo } = await import('./demo.js');
+  const { DemoSession } = await import('./demo.js');
   const scenario = args.scenario as string;
   if (!SCENARIOS[scenario]) {
     process.stderr.write(`unknown scenario "${scenario}"\n`);
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
     process.stderr.write(`--seed must be a non-negative integer (got ${args.seed})\n`);
     process.exit(2);
   }
+  const then = (args.then as string[]).map(words);
   if (args.endpoint) {
     const { runOnEndpoint } = await import('./endpoint.js');
     const result = await runOnEndpoint({ endpoint: args.endpoint, json: !!args.json });
@@ -63,29 +69,33 @@ async function main(): Promise<void> {
   }
 
   const live = !args.json;
-  const tty = live && process.stdout.isTTY;
-  let drawn = 0;
-  let last = '';
-  const show = (p: Progress) => {
-    const total = p.groups.reduce((n, g) => n + g.weight, 0) || 1;
-    const groups = p.groups.map((g) => `${g.serverGroup} ${String(Math.round((g.weight * 100) / total)).padStart(3)}% (${g.healthy} healthy)`).join('  ');
-    const state = `${p.step.padEnd(16)} ${groups}`;
-    // A log (not a terminal) gets a line only when something changed.
-    if (!tty && state === last) return;
-    last = state;
-    const line = `[${clock(p.simulatedSeconds)}] ${state}`;
-    if (tty) {
-      if (drawn > 0) process.stdout.write('\x1b[1A\x1b[2K');
-      process.stdout.write(`${line}\n`);
-      drawn++;
-    } else process.stdout.write(`${line}\n`);
-  };
+  const { renderDemo } = await import('./watch.js');
   if (live) process.stdout.write(`redblack demo — scenario ${scenario}: ${SCENARIOS[scenario]?.summary}\n`);
-  const wall = Date.now();
-  const result = await runDemo({ scenario, seed, ...(live ? { onProgress: show } : {}) });
-  if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else summary(result, Date.now() - wall);
-  process.exit(result.outcome === SCENARIOS[scenario]?.expect ? 0 : 1);
+  // performance.now(): Date is simulated while the session is open.
+  const wall = performance.now();
+  const session = await DemoSession.create(scenario, seed);
+  let code: number;
+  try {
+    const result = await session.run(live ? { onProgress: renderDemo(session, process.stdout.isTTY === true) } : {});
+    if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else summary(result, Math.round(performance.now() - wall));
+    code = result.outcome === SCENARIOS[scenario]?.expect ? 0 : 1;
+    const { runOnSession } = await import('./watch.js');
+    if (args.report) code = Math.max(code, await runOnSession(session, ['report', result.deployment, '-o', args.report as string], { json: !!args.json }));
+    for (const command of then) {
+      if (live) process.stdout.write(`\n$ redblack ${command.join(' ')}\n`);
+      const exit = await runOnSession(session, command, { json: !!args.json });
+      if (exit === 2) code = 2;
+    }
+  } finally {
+    session.dispose();
+  }
+  process.exit(code);
+}
+
+/** `status web-prod --json` → words; quotes group words as a shell would. */
+function words(command: string): string[] {
+  return [...command.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
 }
 
 function summary(r: DemoResult, wallMs: number): void {
@@ -94,7 +104,7 @@ function summary(r: DemoResult, wallMs: number): void {
     `outcome        ${r.outcome}${r.error ? ` (${r.error})` : ''}`,
     `deployment     ${r.deployment}  ${r.cluster} ${r.release}: ${r.from ?? '(none)'} → ${r.to ?? '(none)'}`,
     `traffic        ${Object.entries(r.traffic).map(([g, w]) => `${g} ${w}`).join(', ')}`,
-    ...(r.cause ? [`cause          ${r.cause.slice(0, 200)}`] : []),
+    ...(r.cause ? [`cause          ${readableCause(r.cause)}`] : []),
     `teardown       ${r.teardown ? `${r.teardown.serverGroup} at ${r.teardown.at}: ${r.teardown.done ? 'done' : 'pending'}` : '(none)'}`,
     `deploy time    ${clock(r.deploySeconds)} simulated (${clock(r.simulatedSeconds)} with teardown), ${wallMs} ms wall`,
     `cost drivers   ${r.stateTransitions} state transitions, ${r.lambdaInvocations} Lambda invocations, ${r.apiCalls} AWS API calls`,

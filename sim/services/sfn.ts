@@ -4,6 +4,7 @@
  * Validation, errors and idempotency follow AWS-FACTS §6.
  */
 import type {
+  HistoryEvent,
   CreateStateMachineCommandInput,
   CreateStateMachineCommandOutput,
   DeleteStateMachineCommandInput,
@@ -311,6 +312,12 @@ export class SfnSim {
     if (!e) throw new Error(`embedded Step Functions: no execution ${arn}`);
     await e.done;
     return e.summary();
+  }
+
+  /** An execution's whole history as GetExecutionHistory returns it, without a call (the demo's renderer reads it). */
+  historyEvents(arn: string): HistoryEvent[] {
+    const e = this.byArn.get(arn);
+    return e ? e.history.map((ev) => toHistoryEvent(ev, true)) : [];
   }
 
   runningCount(): number {

@@ -40,8 +40,7 @@ export function timelineLines(t: Timeline): string[] {
     lines.push({ at: p.startedAt, order: i * 2, text: `${at(p.startedAt)} ${p.phase.padEnd(14)}${ended}` });
   });
   for (const c of t.traffic) {
-    const index = t.phases.findLastIndex((p) => p.startedAt <= c.at);
-    lines.push({ at: c.at, order: index * 2 + 1, text: `${at(c.at)} ${'  traffic'.padEnd(14)}${weightsText(c.weights)}` });
+    lines.push({ at: c.at, order: c.phase * 2 + 1, text: `${at(c.at)} ${'  traffic'.padEnd(14)}${weightsText(c.weights)}` });
   }
   if (t.outcome !== 'running' && t.endedAt !== undefined) {
     const last = t.phases.at(-1);

@@ -57,6 +57,8 @@ export interface TrafficChange {
   /** Server group → listener weight (ALB weights are relative: percent = weight / sum). */
   weights: Record<string, number>;
   step?: number;
+  /** Index in `phases` of the phase it happened in. */
+  phase: number;
 }
 
 export interface Timeline {
@@ -198,17 +200,18 @@ function onExit(t: Timeline, state: string, out: any, at: number, span: PhaseSpa
     t.health.push({ at, healthy: out.gate.healthy, required: out.gate.required });
     if (span) span.detail = `${out.gate.healthy}/${out.gate.required} healthy${out.gate.status === 'passed' ? ', passed' : ''}`;
   } else if (state === 'SwapTargetGroup' && out.traffic?.weights) {
-    t.traffic.push({ at, weights: { ...out.traffic.weights }, step: out.traffic.step });
+    // A step's later looks (watching alarms) return the same weights: one line per change.
+    if (JSON.stringify(t.traffic.at(-1)?.weights) !== JSON.stringify(out.traffic.weights)) t.traffic.push({ at, weights: { ...out.traffic.weights }, step: out.traffic.step, phase: t.phases.length - 1 });
     if (span) span.detail = weightsText(out.traffic.weights);
   } else if (state === 'Rollback' && out.rollback) {
     const r = out.rollback;
     // The listener is back as Plan found it: all traffic on the live group (none on a first deploy).
-    if (r.outcome !== 'committed' && t.from) t.traffic.push({ at, weights: { [t.from]: 100, ...(t.to ? { [t.to]: 0 } : {}) } });
+    if (r.outcome !== 'committed' && t.from) t.traffic.push({ at, weights: { [t.from]: 100, ...(t.to ? { [t.to]: 0 } : {}) }, phase: t.phases.length - 1 });
     if (span) span.detail = r.outcome === 'committed' ? 'already committed: the deployment stands' : `listener restored; deleted ${(r.deleted ?? []).join(', ') || 'nothing'}`;
   } else if (state === 'ManualRollback') {
     t.from = out.from ?? t.from;
     t.to = out.to ?? t.to;
-    if (out.traffic) t.traffic.push({ at, weights: { ...out.traffic } });
+    if (out.traffic) t.traffic.push({ at, weights: { ...out.traffic }, phase: t.phases.length - 1 });
     if (span) span.detail = `${out.from} → ${out.to}`;
   }
 }

@@ -1,0 +1,43 @@
+/**
+ * The operator's tool on the demo's world: the demo renders its deployment with `redblack watch`'s
+ * renderer (read from the simulated execution history, so it adds no AWS call to the run's
+ * figures), and `--then` / `--report` run redblack commands against the same cloud.
+ */
+import { runCli } from '../src/cli/main.js';
+import { TimelineRenderer } from '../src/cli/render.js';
+import { buildTimeline } from '../src/cli/timeline.js';
+import type { DemoSession, Progress } from './demo.js';
+
+/** An onProgress for DemoSession.run that renders the newest execution's timeline. */
+export function renderDemo(session: DemoSession, tty: boolean): (p: Progress) => void {
+  const renderer = new TimelineRenderer({ write: (s) => void process.stdout.write(s), tty, now: () => session.cloud.clock.now() });
+  let teardown = false;
+  return (p) => {
+    const execution = session.cloud.sfn.executions().at(-1);
+    if (!execution) return;
+    const t = buildTimeline(execution.name, session.cloud.sfn.historyEvents(execution.executionArn));
+    renderer.update(t);
+    if (t.outcome !== 'running') renderer.close();
+    if (p.step === 'Teardown' && !teardown) {
+      teardown = true;
+      const left = p.groups.map((g) => `${g.serverGroup} (${g.healthy} healthy)`).join(', ');
+      process.stdout.write(`[${clockOf(p.simulatedSeconds)}] Teardown        old group removed; serving: ${left}\n`);
+    }
+  };
+}
+
+const clockOf = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+
+/** `redblack <args>` against the session's cloud (stage local); simulated time runs until it ends. */
+export async function runOnSession(session: DemoSession, args: string[], options: { json?: boolean } = {}): Promise<number> {
+  let done = false;
+  const argv = ['--stage', 'local', ...args, ...(options.json && !args.includes('--json') ? ['--json'] : [])];
+  const running = runCli(argv, {
+    io: { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s), tty: false },
+    wired: true,
+  }).finally(() => {
+    done = true;
+  });
+  await session.cloud.clock.runUntil(() => done, { limitMs: 6 * 3600_000 });
+  return running;
+}
