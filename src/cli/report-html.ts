@@ -74,7 +74,7 @@ ${s.cause || s.error ? `<h2>Cause</h2><p class="cause" id="cause"><b>${escapeHtm
 <table><thead><tr><th>phase</th><th>start (UTC)</th><th>took</th><th></th><th>what happened</th></tr></thead><tbody>
 ${phaseRows}
 </tbody></table>
-<h2>Traffic per server group (% of the listener)</h2><div class="chart" id="chart-traffic"></div>
+<h2>Traffic per server group (% of the listener; times UTC)</h2><div class="chart" id="chart-traffic"></div>
 <h2>Healthy targets per server group</h2><div class="chart" id="chart-healthy"></div>
 <h2>Requests and target 5xx per minute</h2><div class="chart" id="chart-requests"></div>
 <h2>Alarms and judgments</h2>
@@ -105,7 +105,7 @@ ${judgments}
       return { label: g, stroke: palette[i % palette.length], width: 2, spanGaps: true, paths: stepped ? uPlot.paths.stepped({ align: 1 }) : undefined };
     }));
     if (extra) { series.push(extra.series); data.push(extra.values); }
-    new uPlot({ width: width, height: 220, series: series, axes: [{}, { label: label }], scales: { x: { time: true } } }, data, document.getElementById(id));
+    new uPlot({ width: width, height: 220, series: series, tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); }, axes: [{}, { label: label }], scales: { x: { time: true } } }, data, document.getElementById(id));
   }
   var traffic = {};
   d.groups.forEach(function (g) { traffic[g] = d.traffic.map(function (p) { return [p.at, p.percent[g] || 0]; }); });

@@ -207,7 +207,7 @@ function onExit(t: Timeline, state: string, out: any, at: number, span: PhaseSpa
     const r = out.rollback;
     // The listener is back as Plan found it: all traffic on the live group (none on a first deploy).
     if (r.outcome !== 'committed' && t.from) t.traffic.push({ at, weights: { [t.from]: 100, ...(t.to ? { [t.to]: 0 } : {}) }, phase: t.phases.length - 1 });
-    if (span) span.detail = r.outcome === 'committed' ? 'already committed: the deployment stands' : `listener restored; deleted ${(r.deleted ?? []).join(', ') || 'nothing'}`;
+    if (span) span.detail = r.outcome === 'committed' ? 'already committed: the deployment stands' : `listener restored; deleted ${[...new Set<string>(r.deleted ?? [])].join(', ') || 'nothing'}`;
   } else if (state === 'ManualRollback') {
     t.from = out.from ?? t.from;
     t.to = out.to ?? t.to;
