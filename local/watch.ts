@@ -3,7 +3,7 @@
  * renderer (read from the simulated execution history, so it adds no AWS call to the run's
  * figures), and `--then` / `--report` run redblack commands against the same cloud.
  */
-import { runCli } from '../src/cli/main.js';
+import { preloadCommands, runCli } from '../src/cli/main.js';
 import { TimelineRenderer } from '../src/cli/render.js';
 import { buildTimeline } from '../src/cli/timeline.js';
 import type { DemoSession, Progress } from './demo.js';
@@ -30,6 +30,7 @@ const clockOf = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, '0')}
 
 /** `redblack <args>` against the session's cloud (stage local); simulated time runs until it ends. */
 export async function runOnSession(session: DemoSession, args: string[], options: { json?: boolean } = {}): Promise<number> {
+  await preloadCommands();
   let done = false;
   const argv = ['--stage', 'local', ...args, ...(options.json && !args.includes('--json') ? ['--json'] : [])];
   const running = runCli(argv, {

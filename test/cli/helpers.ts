@@ -1,5 +1,5 @@
 /** Runs the CLI in-process against a demo world on the embedded cloud, driving the virtual clock meanwhile. */
-import { runCli } from '../../src/cli/main.js';
+import { preloadCommands, runCli } from '../../src/cli/main.js';
 import { DemoSession } from '../../local/demo.js';
 
 export interface CliRun {
@@ -17,6 +17,7 @@ export async function openWorld(scenario = 'happy', seed = 1): Promise<DemoSessi
 
 /** `redblack <args>` against the session's cloud; simulated time runs until the command ends. */
 export async function cli(session: DemoSession, args: string[], options: { tty?: boolean; limitMs?: number } = {}): Promise<CliRun> {
+  await preloadCommands();
   let out = '';
   let err = '';
   let done = false;

@@ -56,7 +56,8 @@ test('the report of a rolled-back canary renders its charts, groups, outcome and
     expect(legend).toContain('web-prod-v001');
     expect(legend).toContain('web-prod-v002');
     // The healthy-targets chart has real points: the metric series reached the page.
-    const points = await page.evaluate(() => JSON.parse(document.getElementById('data')?.textContent ?? '{}').healthy['web-prod-v001'].length);
+    const data = JSON.parse((await page.locator('#data').textContent()) ?? '{}');
+    const points = data.healthy['web-prod-v001'].length;
     expect(points).toBeGreaterThan(3);
   } finally {
     await browser.close();
