@@ -45,7 +45,7 @@ export async function stopExecution(executionArn: string, error: string, cause: 
 }
 
 /** The state machine's executions, newest first, up to `limit`. */
-export async function recentExecutions(stateMachineArn: string, limit: number, statusFilter?: 'RUNNING') {
+export async function recentExecutions(stateMachineArn: string, limit: number, statusFilter?: 'RUNNING' | 'FAILED') {
   const out = await sfn().send(new ListExecutionsCommand({ stateMachineArn, maxResults: Math.min(limit, 1000), ...(statusFilter ? { statusFilter } : {}) }));
   return out.executions ?? [];
 }

@@ -87,15 +87,25 @@ export interface DeploymentRecord {
   startedAt: number;
   endedAt?: number;
   cause?: string;
-  kind?: 'deploy' | 'rollback';
+  kind?: 'deploy' | 'rollback' | 'teardown' | 'recovery';
+  /** Who or what started it: `s3`, `eventbridge`, `cli:<user>`, `console`, `schedule`, `daily-sweep`. */
+  trigger?: string;
+  /** Epoch seconds: the table's TTL deletes the record then (LEDGER_RETENTION_DAYS after it started). */
+  expiresAt?: number;
 }
+
+/** How long the ledger keeps a record (docs/deploy.md "The ledger"). */
+export const LEDGER_RETENTION_DAYS = 400;
 
 /** Records a deployment; a retry of the same step writes the same item again. */
 export async function putDeployment(record: DeploymentRecord): Promise<void> {
   await ddb().send(
     new PutItemCommand({
       TableName: setting('tableName'),
-      Item: marshall({ pk: pk(record.cluster), sk: `deployment#${record.deployment}`, ...record }, { removeUndefinedValues: true }),
+      Item: marshall(
+        { pk: pk(record.cluster), sk: `deployment#${record.deployment}`, expiresAt: epoch(record.startedAt) + LEDGER_RETENTION_DAYS * 86_400, ...record },
+        { removeUndefinedValues: true },
+      ),
     }),
   );
 }

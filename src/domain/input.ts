@@ -22,12 +22,15 @@ export interface DeployInput {
   release: string;
   artifact?: S3Artifact;
   imageId?: string;
+  /** Who or what asked (`s3`, `eventbridge`, `cli:<user>`): recorded in the ledger; absent = the console. */
+  requestedBy?: string;
 }
 
 export interface ManualRollback {
   action: 'rollback';
   cluster: string;
   reason?: string;
+  requestedBy?: string;
 }
 
 /** Why `name` is not a valid S3 bucket name (general purpose buckets), or undefined. */
@@ -77,6 +80,7 @@ const artifactSchema = z.strictObject({
 });
 
 const clusterField = custom((c) => clusterProblem(c));
+const requestedByField = z.string().regex(/^[\x21-\x7e]{1,128}$/, { error: 'must be 1-128 printable ASCII characters without spaces' }).optional();
 const releaseField = z.string().regex(RELEASE_PATTERN, { error: 'must be 1-64 of letters, digits and . _ + -' });
 
 const deployInputSchema = z
@@ -85,6 +89,7 @@ const deployInputSchema = z
     release: releaseField,
     artifact: artifactSchema.optional(),
     imageId: z.string().regex(IMAGE_ID_PATTERN, { error: 'must be an AMI id (ami- and 8 or 17 hex digits)' }).optional(),
+    requestedBy: requestedByField,
   })
   .superRefine((input, ctx) => {
     if (input.artifact === undefined && input.imageId === undefined)
@@ -97,6 +102,7 @@ const rollbackSchema = z.strictObject({
   action: z.literal('rollback', { error: 'must be "rollback"' }),
   cluster: clusterField,
   reason: z.string().max(1024, { error: 'must be at most 1024 characters' }).optional(),
+  requestedBy: requestedByField,
 });
 
 function parseWith<T>(schema: z.ZodType<T>, x: unknown, at: string): T {

@@ -78,7 +78,7 @@ export async function manualRollback(event: ManualRollbackEvent): Promise<Manual
     }
     await cancelTeardown(previous);
     const at = await scheduleTeardown(bad, event.deployment, config.teardown.retainMinutes, now);
-    await putDeployment({ deployment: event.deployment, cluster, release: 'rollback', status: 'ROLLED_BACK', from: bad, to: previous, startedAt: now, endedAt: Date.now(), kind: 'rollback', ...(request.reason ? { cause: request.reason } : {}) });
+    await putDeployment({ deployment: event.deployment, cluster, release: 'rollback', status: 'ROLLED_BACK', from: bad, to: previous, startedAt: now, endedAt: Date.now(), kind: 'rollback', trigger: request.requestedBy ?? 'console', ...(request.reason ? { cause: request.reason } : {}) });
     await clearLastSuccess(cluster);
     const result: ManualRollbackResult = {
       outcome: 'rolled-back',

@@ -64,6 +64,7 @@ export async function plan(event: PlanEvent): Promise<DeploymentState> {
       to: serverGroup,
       startedAt: now,
       kind: 'deploy',
+      trigger: input.requestedBy ?? 'console',
     });
   } catch (err) {
     // A failed Plan changes nothing: a retry takes the lock again, PlanFailed must not keep it.

@@ -10,7 +10,7 @@ import { clusterGroups, deleteGroup } from '../aws/autoscaling.js';
 import { deregisterImage, imagesTagged, instancesTagged, launchTemplateVersions, terminateInstances } from '../aws/ec2.js';
 import { deleteTargetGroup, findTargetGroupByName, forwardTargets, readSwapPoint, targetStates, writeSwapPoint } from '../aws/elbv2.js';
 import { parametersByPath } from '../aws/ssm.js';
-import { acquireLock, releaseLock } from '../aws/store.js';
+import { acquireLock, putDeployment, releaseLock } from '../aws/store.js';
 import { TAG } from '../aws/tags.js';
 import type { ClusterConfig } from '../domain/config.js';
 import { InvalidInput, TeardownRefused } from '../domain/errors.js';
@@ -57,7 +57,7 @@ export async function teardown(event: unknown): Promise<TeardownReport> {
     const group = view.groups.find((g) => g.name === e.serverGroup);
     if (group) {
       assertCanTearDown(group, { groups: view.groups });
-      await removeGroup(group, view);
+      await removeGroup(group, view, 'schedule');
       report.deleted.push(group.name);
     } else {
       // Already gone (a retry, or removed by hand): finish what may be left of it.
@@ -106,7 +106,8 @@ async function clusterView(cluster: string, config: ClusterConfig): Promise<Clus
   return { groups, raw, weights, serving, point };
 }
 
-async function removeGroup(group: ClusterView['groups'][number], view: ClusterView): Promise<void> {
+async function removeGroup(group: ClusterView['groups'][number], view: ClusterView, trigger: 'schedule' | 'daily-sweep'): Promise<void> {
+  const startedAt = Date.now();
   const tg = group.targetGroupArn;
   if (tg && view.weights.has(tg)) {
     if ((view.weights.get(tg) ?? 0) > 0) throw new TeardownRefused(group.name, 'it serves traffic');
@@ -117,6 +118,20 @@ async function removeGroup(group: ClusterView['groups'][number], view: ClusterVi
   await deleteGroup(group.name);
   if (tg) await deleteTargetGroup(tg);
   await cancelTeardown(group.name);
+  // The ledger's record of it (`redblack history`); named by group and creation, so a reused name gets its own.
+  const raw = view.raw.find((g) => g.AutoScalingGroupName === group.name);
+  const cluster = (parseServerGroup(group.name) as { cluster: string }).cluster;
+  await putDeployment({
+    deployment: `teardown-${group.name}-${Math.floor(group.createdAt / 1000)}`,
+    cluster,
+    release: raw?.Tags?.find((t) => t.Key === TAG.release)?.Value ?? '-',
+    status: 'SUCCEEDED',
+    from: group.name,
+    startedAt,
+    endedAt: Date.now(),
+    kind: 'teardown',
+    trigger,
+  });
 }
 
 async function sweep(report: TeardownReport): Promise<void> {
@@ -133,7 +148,7 @@ async function sweep(report: TeardownReport): Promise<void> {
     await withClusterLock(cluster, `sweep-${cluster}`, report, `${cluster}-*`, async () => {
       const view = await clusterView(cluster, config);
       for (const group of selectForSweep({ groups: view.groups, maxRemaining: config.teardown.maxRemainingGroups })) {
-        await removeGroup(group, view);
+        await removeGroup(group, view, 'daily-sweep');
         report.deleted.push(group.name);
       }
       report.builders.push(...(await strayBuilders(cluster, config)));

@@ -108,6 +108,26 @@ describe('on the embedded cloud', () => {
     ]);
   });
 
+  test('history lists deployments, teardowns and Plan failures, newest first, with who triggered each', async () => {
+    session = await openWorld();
+    // A deploy through the S3 upload (trigger s3), its old group's teardown an hour later, then a
+    // CLI deploy of an artifact that does not exist: Plan refuses it and records nothing itself.
+    await session.upload();
+    const done = await session.awaitExecutions(1);
+    await session.awaitTeardown('web-prod-v001');
+    const refused = await cli(session, ['--stage', 'local', 'deploy', 'web-prod', '--release', '1.2.0', '--artifact', `s3://${session.stack.bucket}/releases/web-prod/1.2.0/missing.tgz`, '--wait']);
+    const r = await cli(session, ['--stage', 'local', 'history', 'web-prod', '--json']);
+    const text = await cli(session, ['--stage', 'local', 'history', 'web-prod', '--limit', '1']);
+    expect(refused.code).toBe(4);
+    expect(r.json.deployments).toEqual([
+      expect.objectContaining({ kind: 'deploy', release: '1.2.0', outcome: 'PLAN_FAILED', trigger: expect.stringMatching(/^cli:/), cause: expect.stringContaining('missing.tgz does not exist') }),
+      expect.objectContaining({ kind: 'teardown', release: '1.0.0', from: 'web-prod-v001', outcome: 'SUCCEEDED', trigger: 'schedule' }),
+      expect.objectContaining({ deployment: done.name, kind: 'deploy', from: 'web-prod-v001', to: 'web-prod-v002', outcome: 'SUCCEEDED', trigger: 's3', durationSeconds: expect.any(Number) }),
+    ]);
+    expect(text.out.trim().split('\n')).toHaveLength(3);
+    expect(text.out).toMatch(/PLAN_FAILED .* cli:/);
+  });
+
   test('a deployment that rolls back exits 3 with the cause as text, not JSON', async () => {
     session = await openWorld('unhealthy-release');
     const r = await cli(session, ['--stage', 'local', 'deploy', 'web-prod', '--release', '1.1.0', '--file', artifact, '--wait', '--json']);

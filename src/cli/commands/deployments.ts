@@ -4,6 +4,7 @@
  * all speak of the same thing.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { describeExecution, historySince, stopExecution } from '../../aws/executions.js';
 import { uploadArtifact } from '../../aws/s3.js';
@@ -49,15 +50,18 @@ export function deployRequest(cluster: string, o: DeployOptions): { input: Omit<
   return { input: { cluster, release: o.release }, file };
 }
 
+/** `cli:<user>`: who asked, as the ledger records it. */
+const requester = (): string => `cli:${userInfo().username.replace(/[^\x21-\x7e]/g, '_').slice(0, 120) || 'unknown'}`;
+
 export async function deploy(ctx: Ctx, cluster: string, o: DeployOptions) {
   const request = deployRequest(cluster, o);
   const r = await ctx.resources();
-  let input = request.input as DeployInput;
+  let input: DeployInput = { ...(request.input as DeployInput), requestedBy: requester() };
   if (request.file) {
     const key = `releases/${cluster}/${input.release}/${basename(request.file)}`;
     const uploaded = await uploadArtifact(r.bucket, key, readFileSync(request.file));
     // The upload's own event starts the same execution name (same artifact identity): one of the two starts it.
-    input = parseDeployInput({ cluster, release: input.release, artifact: { bucket: r.bucket, key, ...(uploaded.versionId ? { versionId: uploaded.versionId } : { etag: uploaded.etag }) } });
+    input = parseDeployInput({ cluster, release: input.release, requestedBy: requester(), artifact: { bucket: r.bucket, key, ...(uploaded.versionId ? { versionId: uploaded.versionId } : { etag: uploaded.etag }) } });
   }
   const name = executionName({ cluster, release: input.release, identity: artifactIdentity(input) });
   const started = await startExecution(r.stateMachineArn, name, input);
@@ -172,7 +176,7 @@ export async function abort(ctx: Ctx, target: string, o: { wait?: boolean; reaso
 }
 
 export async function rollback(ctx: Ctx, cluster: string, o: { to?: string; reason?: string; wait?: boolean }) {
-  const request = parseManualRollback({ action: 'rollback', cluster, ...(o.reason ? { reason: o.reason } : {}) });
+  const request = parseManualRollback({ action: 'rollback', cluster, requestedBy: requester(), ...(o.reason ? { reason: o.reason } : {}) });
   const r = await ctx.resources();
   const last = await getLastSuccess(cluster);
   if (o.to && last?.from !== o.to) {

@@ -1,5 +1,6 @@
 /** status [cluster] and history <cluster>: what is there now, and what happened before. */
 import { parametersByPath } from '../../aws/ssm.js';
+import { describeExecution, recentExecutions } from '../../aws/executions.js';
 import { listDeployments, lockHolder } from '../../aws/store.js';
 import { parseCluster } from '../../domain/names.js';
 import type { Ctx, Outcome } from '../command.js';
@@ -46,15 +47,44 @@ export async function status(ctx: Ctx, cluster?: string): Promise<Outcome> {
   return { json, text: `${lines.join('\n')}\n` };
 }
 
+/**
+ * Deployments refused by Plan: a failed Plan writes nothing (it changes nothing, by design), so
+ * they are the failed executions of the cluster with no ledger record, read from Step Functions
+ * (which keeps closed executions 90 days).
+ */
+async function planFailures(stateMachineArn: string, cluster: string, recorded: Set<string>, limit: number) {
+  const failed = (await recentExecutions(stateMachineArn, 1000, 'FAILED')).filter((e) => e.name?.startsWith(`${cluster}-`) && !recorded.has(e.name));
+  const found = [];
+  for (const e of failed.slice(0, limit)) {
+    const d = await describeExecution(e.executionArn as string);
+    const input = JSON.parse(d?.input ?? '{}') as { cluster?: string; release?: string; requestedBy?: string; action?: string };
+    if (input.cluster !== cluster) continue;
+    const started = d?.startDate ? new Date(d.startDate).getTime() : 0;
+    found.push({
+      deployment: e.name as string,
+      kind: input.action === 'rollback' ? 'rollback' : 'deploy',
+      release: input.release ?? '-',
+      from: null,
+      to: null,
+      outcome: 'PLAN_FAILED',
+      cause: `${d?.error ?? 'Failed'}: ${readableCause(d?.cause) ?? ''}`.replace(/: $/, ''),
+      startedAt: new Date(started).toISOString(),
+      durationSeconds: d?.stopDate ? Math.round((new Date(d.stopDate).getTime() - started) / 1000) : null,
+      trigger: input.requestedBy ?? 'console',
+    });
+  }
+  return found;
+}
+
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
 export async function history(ctx: Ctx, cluster: string, o: { limit?: string }): Promise<Outcome> {
   parseCluster(cluster);
   const limit = o.limit === undefined ? 20 : Number(o.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw usageError(`--limit must be an integer from 1 to 1000 (got ${o.limit})`);
-  await ctx.resources();
+  const r = await ctx.resources();
   const records = await listDeployments(cluster, limit);
-  const entries = records.map((d) => ({
+  const entries = [...records.map((d) => ({
     deployment: d.deployment,
     kind: d.kind ?? 'deploy',
     release: d.release,
@@ -64,8 +94,10 @@ export async function history(ctx: Ctx, cluster: string, o: { limit?: string }):
     cause: d.cause === undefined ? null : (readableCause(d.cause) ?? d.cause),
     startedAt: new Date(d.startedAt).toISOString(),
     durationSeconds: d.endedAt === undefined ? null : Math.round((d.endedAt - d.startedAt) / 1000),
-    trigger: (d as { trigger?: string }).trigger ?? null,
-  }));
+    trigger: d.trigger ?? null,
+  })), ...(await planFailures(r.stateMachineArn, cluster, new Set(records.map((d) => d.deployment)), limit))]
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+    .slice(0, limit);
   const head = `${'STARTED'.padEnd(18)}${'KIND'.padEnd(10)}${'RELEASE'.padEnd(10)}${'FROM → TO'.padEnd(32)}${'OUTCOME'.padEnd(13)}${'TOOK'.padEnd(8)}${'TRIGGER'.padEnd(10)}DEPLOYMENT / CAUSE`;
   const rows = entries.map(
     (e) =>
