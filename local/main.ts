@@ -16,7 +16,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 function usage(code: number): never {
   const lines = [
-    'usage: npm start -- [--scenario <name>] [--json] [--seed <n>] [--endpoint <url>] [--verbose] [--then "<redblack command>"]… [--report <file.html>]',
+    'usage: npm start -- [--scenario <name>] [--json] [--seed <n>] [--endpoint <url>] [--verbose] [--during "<redblack command>"]… [--then "<redblack command>"]… [--report <file.html>]',
     '',
     'scenarios:',
     ...SCENARIO_NAMES.map((n) => `  ${n.padEnd(20)} ${SCENARIOS[n]?.summary}`),
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
         endpoint: { type: 'string' },
         verbose: { type: 'boolean', short: 'v', default: false },
         then: { type: 'string', multiple: true, default: [] },
+        during: { type: 'string', multiple: true, default: [] },
         report: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const then = (args.then as string[]).map(words);
+  const during = (args.during as string[]).map(words);
   if (args.endpoint) {
     const { runOnEndpoint } = await import('./endpoint.js');
     const result = await runOnEndpoint({ endpoint: args.endpoint, json: !!args.json });
@@ -69,18 +71,22 @@ async function main(): Promise<void> {
   }
 
   const live = !args.json;
-  const { renderDemo } = await import('./watch.js');
+  const { preloadCommands } = await import('../src/cli/main.js');
+  const { renderDemo, runOnSession } = await import('./watch.js');
+  await preloadCommands();
   if (live) process.stdout.write(`redblack demo — scenario ${scenario}: ${SCENARIOS[scenario]?.summary}\n`);
   // performance.now(): Date is simulated while the session is open.
   const wall = performance.now();
   const session = await DemoSession.create(scenario, seed);
   let code: number;
   try {
-    const result = await session.run(live ? { onProgress: renderDemo(session, process.stdout.isTTY === true) } : {});
+    const demo = renderDemo(session, process.stdout.isTTY === true, live ? during : []);
+    const result = await session.run(live ? { onProgress: demo.onProgress } : {});
+    const duringCode = await demo.finish();
     if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else summary(result, Math.round(performance.now() - wall));
     code = result.outcome === SCENARIOS[scenario]?.expect ? 0 : 1;
-    const { runOnSession } = await import('./watch.js');
+    if (duringCode === 2) code = 2;
     if (args.report) code = Math.max(code, await runOnSession(session, ['report', result.deployment, '-o', args.report as string], { json: !!args.json }));
     for (const command of then) {
       if (live) process.stdout.write(`\n$ redblack ${command.join(' ')}\n`);

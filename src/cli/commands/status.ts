@@ -26,7 +26,7 @@ export async function status(ctx: Ctx, cluster?: string): Promise<Outcome> {
   const json = {
     ...rest,
     deployment: running
-      ? { deployment: running.deployment, release: running.release ?? null, from: running.from ?? null, to: running.to ?? null, phase: running.current?.phase ?? null, state: running.current?.state ?? null, since: running.current ? new Date(running.current.since).toISOString() : null, waitEndsAt: iso(running.current?.waitEndsAt), gateDeadline: iso(running.current?.gateDeadline), healthy: running.health.at(-1) ?? null, traffic: running.traffic.at(-1)?.weights ?? null }
+      ? { deployment: running.deployment, outcome: running.outcome, release: running.release ?? null, from: running.from ?? null, to: running.to ?? null, phase: running.current?.phase ?? null, state: running.current?.state ?? null, since: running.current ? new Date(running.current.since).toISOString() : null, waitEndsAt: iso(running.current?.waitEndsAt), gateDeadline: iso(running.current?.gateDeadline), healthy: running.health.at(-1) ?? null, traffic: running.traffic.at(-1)?.weights ?? null }
       : null,
   };
   const lines = [`cluster ${cluster}  (${view.swapArn.includes(':listener-rule/') ? 'rule' : 'listener'} ${view.swapArn.split('/').slice(-3).join('/')})`, ''];
@@ -39,7 +39,11 @@ export async function status(ctx: Ctx, cluster?: string): Promise<Outcome> {
   lines.push('');
   lines.push(view.lock ? `lock       held by ${view.lock.deployment} until ${view.lock.expiresAt}` : 'lock       free');
   if (running) {
-    lines.push(`deploying  ${running.deployment}: ${running.release ?? ''} ${running.from ?? '(none)'} → ${running.to ?? '?'}`);
+    lines.push(
+      running.outcome === 'running'
+        ? `deploying  ${running.deployment}: ${running.release ?? ''} ${running.from ?? '(none)'} → ${running.to ?? '?'}`
+        : `ended      ${running.deployment} ${running.outcome}, still holding the lock: recovery has not run (see docs/deploy.md "Abort")`,
+    );
     for (const l of timelineLines(running)) lines.push(`  ${l}`);
     const now = statusLine(running, Date.now()).slice(2);
     if (now) lines.push(`  now: ${now}`);
