@@ -120,12 +120,12 @@ describe('on the embedded cloud', () => {
     const text = await cli(session, ['--stage', 'local', 'history', 'web-prod', '--limit', '1']);
     expect(refused.code).toBe(4);
     expect(r.json.deployments).toEqual([
-      expect.objectContaining({ kind: 'deploy', release: '1.2.0', outcome: 'PLAN_FAILED', trigger: expect.stringMatching(/^cli:/), cause: expect.stringContaining('missing.tgz does not exist') }),
+      expect.objectContaining({ kind: 'deploy', release: '1.2.0', outcome: 'REFUSED', trigger: expect.stringMatching(/^cli:/), cause: expect.stringContaining('missing.tgz does not exist') }),
       expect.objectContaining({ kind: 'teardown', release: '1.0.0', from: 'web-prod-v001', outcome: 'SUCCEEDED', trigger: 'schedule' }),
       expect.objectContaining({ deployment: done.name, kind: 'deploy', from: 'web-prod-v001', to: 'web-prod-v002', outcome: 'SUCCEEDED', trigger: 's3', durationSeconds: expect.any(Number) }),
     ]);
     expect(text.out.trim().split('\n')).toHaveLength(3);
-    expect(text.out).toMatch(/PLAN_FAILED .* cli:/);
+    expect(text.out).toMatch(/REFUSED .* cli:/);
   });
 
   test('a deployment that rolls back exits 3 with the cause as text, not JSON', async () => {

@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
+import { describeGroup } from '../../aws/autoscaling.js';
 import { describeExecution, historySince, stopExecution } from '../../aws/executions.js';
 import { uploadArtifact } from '../../aws/s3.js';
 import { executionArnOf, startExecution } from '../../aws/sfn.js';
@@ -183,6 +184,8 @@ export async function rollback(ctx: Ctx, cluster: string, o: { to?: string; reas
     throw refused(`can only roll back to the group the last deployment replaced (${last?.from ?? 'none'}), not ${o.to}`, 'RollbackUnavailable');
   }
   if (!last?.from) throw refused(`cluster ${cluster} has no deployment to roll back (none succeeded, or it was the first)`, 'RollbackUnavailable');
+  // The state machine checks again under the lock; this spares starting an execution bound to fail.
+  if (!(await describeGroup(last.from))) throw refused(`previous server group ${last.from} no longer exists (torn down): deploy its release again instead`, 'RollbackUnavailable');
   const holder = await lockHolder(cluster);
   if (holder && holder.expiresAt * 1000 > Date.now()) throw refused(`deployment ${holder.deployment} of cluster ${cluster} is in progress: abort it or wait`, 'DeploymentInProgress');
   // One name per undo of a given deployment: a repeated command starts nothing new.

@@ -52,7 +52,7 @@ export async function status(ctx: Ctx, cluster?: string): Promise<Outcome> {
 }
 
 /**
- * Deployments refused by Plan: a failed Plan writes nothing (it changes nothing, by design), so
+ * Deployments refused before they changed anything (Plan, or an on-demand rollback's checks): that writes nothing (it changes nothing, by design), so
  * they are the failed executions of the cluster with no ledger record, read from Step Functions
  * (which keeps closed executions 90 days).
  */
@@ -70,7 +70,7 @@ async function planFailures(stateMachineArn: string, cluster: string, recorded: 
       release: input.release ?? '-',
       from: null,
       to: null,
-      outcome: 'PLAN_FAILED',
+      outcome: 'REFUSED',
       cause: `${d?.error ?? 'Failed'}: ${readableCause(d?.cause) ?? ''}`.replace(/: $/, ''),
       startedAt: new Date(started).toISOString(),
       durationSeconds: d?.stopDate ? Math.round((new Date(d.stopDate).getTime() - started) / 1000) : null,
@@ -105,7 +105,7 @@ export async function history(ctx: Ctx, cluster: string, o: { limit?: string }):
   const head = `${'STARTED'.padEnd(18)}${'KIND'.padEnd(10)}${'RELEASE'.padEnd(10)}${'FROM → TO'.padEnd(32)}${'OUTCOME'.padEnd(13)}${'TOOK'.padEnd(8)}${'TRIGGER'.padEnd(10)}DEPLOYMENT / CAUSE`;
   const rows = entries.map(
     (e) =>
-      `${e.startedAt.slice(0, 16).replace('T', ' ').padEnd(18)}${e.kind.padEnd(10)}${e.release.padEnd(10)}${`${e.from ?? '(none)'} → ${e.to ?? '(none)'}`.padEnd(32)}${e.outcome.padEnd(13)}${(e.durationSeconds === null ? '-' : duration(e.durationSeconds * 1000)).padEnd(8)}${(e.trigger ?? '-').padEnd(10)}${e.deployment}${e.cause ? `\n${' '.repeat(18)}cause: ${e.cause}` : ''}`,
+      `${e.startedAt.slice(0, 16).replace('T', ' ').padEnd(18)}${e.kind.padEnd(10)}${e.release.padEnd(10)}${(e.kind === 'teardown' ? `${e.from} removed` : e.from || e.to ? `${e.from ?? '(none)'} → ${e.to ?? '(none)'}` : '-').padEnd(32)}${e.outcome.padEnd(13)}${(e.durationSeconds === null ? '-' : duration(e.durationSeconds * 1000)).padEnd(8)}${(e.trigger ?? '-').padEnd(10)}${e.deployment}${e.cause ? `\n${' '.repeat(18)}cause: ${e.cause}` : ''}`,
   );
   return { json: { cluster, deployments: entries }, text: entries.length === 0 ? `no deployments recorded for ${cluster}\n` : `${[head, ...rows].join('\n')}\n` };
 }
