@@ -81,7 +81,8 @@ async function main(): Promise<void> {
   let code: number;
   try {
     const demo = renderDemo(session, process.stdout.isTTY === true, live ? during : []);
-    const result = await session.run(live ? { onProgress: demo.onProgress } : {});
+    // With --then, stop before the old group's teardown: `rollback` then has a group to go back to.
+    const result = await session.run({ ...(live ? { onProgress: demo.onProgress } : {}), ...(then.length > 0 ? { awaitTeardown: false } : {}) });
     const duringCode = await demo.finish();
     if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else summary(result, Math.round(performance.now() - wall));
