@@ -220,7 +220,7 @@ function onExit(t: Timeline, state: string, out: any, at: number, span: PhaseSpa
 export function weightsText(weights: Record<string, number>): string {
   const total = Object.values(weights).reduce((n, w) => n + w, 0) || 1;
   return Object.entries(weights)
-    .sort((a, b) => b[1] - a[1])
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([g, w]) => `${g.includes(':targetgroup/') ? groupOfTargetGroup(g) : g} ${Math.round((w * 100) / total)}%`)
     .join(' · ');
 }
