@@ -103,6 +103,13 @@ function commands(program: Command, run: (name: string, handler: Handler) => (..
     .argument('<file.json>')
     .description('check a configuration against the schema (no AWS call)')
     .action(run('cluster validate', async (_ctx, c, file) => (await cluster()).validate(c, file)));
+  clusters
+    .command('adopt')
+    .argument('<cluster>')
+    .argument('<auto-scaling-group>')
+    .option('--yes', 'tag it (without: show what would be tagged)')
+    .description("bring an existing Auto Scaling group (any name) under redblack as the cluster's live group; its first deployment creates <cluster>-v001")
+    .action(run('cluster adopt', async (ctx, c, group, o) => (await cluster()).adopt(ctx, c, group, o)));
 }
 
 export async function runCli(argv: string[], options: RunOptions): Promise<number> {

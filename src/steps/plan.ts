@@ -40,13 +40,15 @@ export async function plan(event: PlanEvent): Promise<DeploymentState> {
   if (input.imageId) await checkOwnImage(input.imageId);
 
   const point = await readPoint(cluster, config);
-  const groups = (await clusterGroups(cluster)).filter((g) => belongsToCluster(g.AutoScalingGroupName ?? '', cluster));
+  // The cluster's groups: those named <cluster>-vNNN, and a group adopted under another name.
+  const groups = (await clusterGroups(cluster)).filter((g) => belongsToCluster(g.AutoScalingGroupName ?? '', cluster) || groupTag(g, TAG.adopted) === 'true');
   const live = findLive(cluster, point, groups);
   if (!live && !config.launch) {
     throw new InvalidClusterConfig(cluster, 'launch', 'is required for a first deployment (no server group serves the listener)');
   }
   const inUse = groups.map((g) => parseServerGroup(g.AutoScalingGroupName ?? '')?.sequence).filter((n): n is number => n !== undefined);
-  const newest = newestSequence(groups);
+  // After an adopted group (no number of its own) comes v001, as if it had been v000.
+  const newest = newestSequence(groups) ?? (live && !parseServerGroup(live.serverGroup) ? 0 : undefined);
   const sequence = nextSequence(inUse, newest);
   const serverGroup = serverGroupName(cluster, sequence);
 

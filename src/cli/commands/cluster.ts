@@ -1,8 +1,10 @@
 /** cluster get|put|validate: the SSM configuration, validated against the schema, with a diff before a write. */
 import { readFileSync } from 'node:fs';
+import { describeGroup, groupTag, tagGroup } from '../../aws/autoscaling.js';
 import { getParameter, putParameter } from '../../aws/ssm.js';
+import { TAG } from '../../aws/tags.js';
 import { parseClusterConfig } from '../../domain/config.js';
-import { parseCluster } from '../../domain/names.js';
+import { belongsToCluster, parseCluster } from '../../domain/names.js';
 import type { Ctx, Outcome } from '../command.js';
 import { refused, usageError } from '../errors.js';
 
@@ -80,4 +82,39 @@ export async function put(ctx: Ctx, cluster: string, file: string, o: { yes?: bo
   // The value stored is the file's JSON, compact: the functions parse it as it is.
   const version = await putParameter(parameter, JSON.stringify(JSON.parse(text)));
   return { json: { cluster, parameter, changed: true, written: true, version: version ?? null, diff }, text: `${shown}written (version ${version})\n` };
+}
+
+/**
+ * Brings an existing Auto Scaling group (any name) under redblack as the cluster's live group: its
+ * first deployment clones it and creates <cluster>-v001. Tags only; without --yes, shows them.
+ */
+export async function adopt(ctx: Ctx, cluster: string, group: string, o: { yes?: boolean }): Promise<Outcome> {
+  parseCluster(cluster);
+  if (!/^[\x20-\x7e]{1,255}$/.test(group)) throw usageError(`${group} is not an Auto Scaling group name (1-255 printable characters)`);
+  const r = await ctx.resources();
+  const { readCluster } = await import('../cluster-view.js');
+  const view = await readCluster(cluster, r, { timeline: false });
+  const asg = await describeGroup(group);
+  if (!asg) throw refused(`no Auto Scaling group ${group} in this account and region`, 'NotFound');
+  if (belongsToCluster(group, cluster)) throw refused(`${group} is already one of ${cluster}'s server groups`, 'AlreadyAdopted');
+  const owner = groupTag(asg, TAG.cluster);
+  if (owner && owner !== cluster) throw refused(`${group} belongs to cluster ${owner}`, 'AlreadyAdopted');
+  if (view.lock) throw refused(`deployment ${view.lock.deployment} of cluster ${cluster} is in progress`, 'DeploymentInProgress');
+  const tg = asg.TargetGroupARNs?.[0];
+  const serving = view.groups.filter((g) => g.weight > 0).map((g) => g.name);
+  if (!tg) throw refused(`${group} has no target group: redblack swaps target groups behind the listener`, 'NotAdoptable');
+  // What the listener serves must be this group alone (its target group with all the weight).
+  const { forwardTargets, readSwapPoint } = await import('../../aws/elbv2.js');
+  const forward = forwardTargets((await readSwapPoint(view.swapArn)).actions).filter((f) => f.weight > 0);
+  if (forward.length !== 1 || forward[0]?.targetGroupArn !== tg) {
+    throw refused(`${group} is not what the cluster's listener serves alone (it serves ${forward.map((f) => f.targetGroupArn.split('/')[1]).join(', ') || 'nothing'}${serving.length ? `, groups ${serving.join(', ')}` : ''})`, 'NotAdoptable');
+  }
+  if (!asg.LaunchTemplate && !asg.MixedInstancesPolicy?.LaunchTemplate) throw refused(`${group} uses a launch configuration: redblack clones launch templates only`, 'NotAdoptable');
+  const tags = { [TAG.cluster]: cluster, [TAG.serverGroup]: group, [TAG.adopted]: 'true' };
+  const already = owner === cluster && groupTag(asg, TAG.adopted) === 'true';
+  const shown = `${group} → cluster ${cluster}: tags ${Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(', ')}; its first deployment creates ${cluster}-v001`;
+  if (already) return { json: { cluster, group, adopted: true, written: false, tags }, text: `${group} is already adopted by ${cluster}\n` };
+  if (!o.yes) return { json: { cluster, group, adopted: false, written: false, tags }, text: `${shown}\nnot written: run again with --yes to adopt it\n` };
+  await tagGroup(group, tags);
+  return { json: { cluster, group, adopted: true, written: true, tags }, text: `adopted: ${shown}\n` };
 }

@@ -49,7 +49,9 @@ export async function plan(ctx: Ctx, cluster: string, o: DeployOptions): Promise
 
   const sequences = view.groups.map((g) => parseServerGroup(g.name)?.sequence).filter((n): n is number => n !== undefined);
   const newest = [...view.groups].sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))[0];
-  const next = serverGroupName(cluster, nextSequence(sequences, newest ? parseServerGroup(newest.name)?.sequence : undefined));
+  // As Plan picks it (src/steps/plan.ts): after the newest group; after an adopted live group, v001.
+  const newestSequence = (newest ? parseServerGroup(newest.name)?.sequence : undefined) ?? (live && !parseServerGroup(live.name) ? 0 : undefined);
+  const next = serverGroupName(cluster, nextSequence(sequences, newestSequence));
 
   const changes = await differences(live?.name, next, request.input.release, request.input.imageId ?? (config.bake ? 'baked from the artifact' : undefined));
   const steps = trafficPlan(config.traffic.steps, config.traffic.waitSeconds);
