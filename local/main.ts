@@ -71,9 +71,9 @@ async function main(): Promise<void> {
   }
 
   const live = !args.json;
-  const { preloadCommands } = await import('../src/cli/main.js');
   const { renderDemo, runOnSession } = await import('./watch.js');
-  await preloadCommands();
+  // Only when commands will run: the demo alone loads none of the CLI's commands.
+  if (during.length > 0 || then.length > 0 || args.report) await (await import('../src/cli/main.js')).preloadCommands();
   if (live) process.stdout.write(`redblack demo — scenario ${scenario}: ${SCENARIOS[scenario]?.summary}\n`);
   // performance.now(): Date is simulated while the session is open.
   const wall = performance.now();
