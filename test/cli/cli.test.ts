@@ -128,6 +128,28 @@ describe('on the embedded cloud', () => {
     expect(text.out).toMatch(/REFUSED .* cli:/);
   });
 
+  test("watch follows a cluster's deployment in progress; status meanwhile shows its phase and countdowns; unknown targets are refused", async () => {
+    session = await openWorld();
+    const nothing = await cli(session, ['--stage', 'local', 'watch', 'web-prod']);
+    const bad = await cli(session, ['--stage', 'local', 'watch', 'not a name']);
+    await session.upload();
+    await session.cloud.clock.runUntil(() => session!.cloud.lambda.count('healthGate') > 0);
+    const during = await cli(session, ['--stage', 'local', 'status', 'web-prod', '--json']);
+    const watched = await cli(session, ['--stage', 'local', 'watch', 'web-prod', '--json']);
+    const again = await cli(session, ['--stage', 'local', 'watch', watched.json.deployment]);
+    expect(nothing.code).toBe(6);
+    expect(bad.code).toBe(2);
+    expect(during.json.lock.deployment).toBe(watched.json.deployment);
+    expect(during.json.deployment).toMatchObject({ outcome: 'running', phase: 'HealthGate', from: 'web-prod-v001', to: 'web-prod-v002', gateDeadline: expect.any(String) });
+    expect(during.json.groups).toContainEqual(expect.objectContaining({ name: 'web-prod-v001', pinnedBy: watched.json.deployment }));
+    expect(watched.code).toBe(0);
+    expect(Object.keys(watched.json)).toEqual(['command', 'exitCode', 'deployment', 'kind', 'cluster', 'release', 'from', 'to', 'outcome', 'error', 'cause', 'startedAt', 'endedAt', 'phases', 'traffic']);
+    expect(watched.json.phases.map((p: { phase: string }) => p.phase)).toEqual(['Plan', 'Bake', 'Launch', 'HealthGate', 'Traffic', 'Finalize']);
+    // A finished deployment: its whole timeline at once, and its outcome's exit code.
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('Succeeded');
+  });
+
   test('a deployment that rolls back exits 3 with the cause as text, not JSON', async () => {
     session = await openWorld('unhealthy-release');
     const r = await cli(session, ['--stage', 'local', 'deploy', 'web-prod', '--release', '1.1.0', '--file', artifact, '--wait', '--json']);

@@ -76,6 +76,8 @@ export async function deploy(ctx: Ctx, cluster: string, o: DeployOptions) {
 
 /** A cluster's deployment in progress (its lock holder), or the deployment named. */
 async function resolveDeployment(ctx: Ctx, target: string): Promise<{ deployment: string; cluster?: string }> {
+  // Deployment ids are execution names (letters, digits, - and _, at most 80): checked before any call.
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(target)) throw usageError(`${target} is neither a deployment nor a cluster name`);
   const r = await ctx.resources();
   if (await describeExecution(executionArnOf(r.stateMachineArn, target))) return { deployment: target };
   if (!isValidCluster(target)) throw usageError(`${target} is neither a deployment nor a cluster name`);
