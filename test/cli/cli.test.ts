@@ -169,6 +169,12 @@ describe('on the embedded cloud', () => {
     expect(r.json).toMatchObject({ live: 'web-prod-v001', next: 'web-prod-v002', blockers: [], traffic: [{ percent: 10 }, { percent: 50 }, { percent: 100 }] });
     expect(r.json.changes).toContainEqual({ setting: 'min / desired / max', live: '2 / 4 / 8', next: '2 / 4 / 8' });
 
+    session.cloud.autoscaling.groupLimit = 1;
+    const quota = await cli(session, ['--stage', 'local', 'plan', 'web-prod', '--release', '1.1.0', '--file', artifact]);
+    expect(quota.code).toBe(6);
+    expect(quota.out).toContain('✗ the account has 1 of its 1 Auto Scaling groups in this Region (quota)');
+    session.cloud.autoscaling.groupLimit = 200;
+
     await session.upload();
     await session.cloud.clock.runUntil(() => session!.cloud.lambda.count('launchGroup') > 0);
     const blocked = await cli(session, ['--stage', 'local', 'plan', 'web-prod', '--release', '1.2.0', '--file', artifact]);

@@ -3,7 +3,7 @@
  * log): the group it would create and how it differs from the live one, the traffic schedule, the
  * expected duration, the cost, and whatever would stop it.
  */
-import { describeGroup, groupTag } from '../../aws/autoscaling.js';
+import { describeGroup, groupQuota, groupTag } from '../../aws/autoscaling.js';
 import { describeOwnImage } from '../../aws/ec2.js';
 import { describeTargetGroup } from '../../aws/elbv2.js';
 import { artifactExists } from '../../aws/s3.js';
@@ -46,6 +46,9 @@ export async function plan(ctx: Ctx, cluster: string, o: DeployOptions): Promise
   if (artifact && !(await artifactExists(artifact.bucket, artifact.key, artifact.versionId))) blockers.push(`artifact s3://${artifact.bucket}/${artifact.key} does not exist`);
   if ((artifact || request.file) && !config.bake) blockers.push('the config has no bake section: deploy a prebaked --image instead');
   if (request.input.imageId && !(await describeOwnImage(request.input.imageId))) blockers.push(`image ${request.input.imageId} is not an available image of this account`);
+
+  const quota = await groupQuota();
+  if (quota.used >= quota.max) blockers.push(`the account has ${quota.used} of its ${quota.max} Auto Scaling groups in this Region (quota): the new group cannot be created`);
 
   const sequences = view.groups.map((g) => parseServerGroup(g.name)?.sequence).filter((n): n is number => n !== undefined);
   const newest = [...view.groups].sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))[0];
