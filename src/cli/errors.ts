@@ -42,7 +42,9 @@ export function classify(err: unknown): { exitCode: ExitCode; code: string; mess
   if (err instanceof CliError) return { exitCode: err.exitCode, code: err.code, message };
   if (isDomainError(err)) return { exitCode: e.name === 'InvalidInput' ? EXIT.usage : REFUSALS.has(e.name) ? EXIT.refused : EXIT.failed, code: e.name, message };
   // SDK service errors carry $metadata; credential and network failures have well-known names.
-  if (e?.$metadata !== undefined || e?.$fault !== undefined || /Credentials|CredentialsProviderError|ECONNREFUSED|ENOTFOUND|TimeoutError|EndpointError/.test(`${e?.name} ${message}`)) {
+  if (/Region is missing/.test(message)) return { exitCode: EXIT.aws, code: 'NoRegion', message: 'no AWS region: pass --region or set AWS_REGION' };
+  if (/Could not load credentials/.test(message)) return { exitCode: EXIT.aws, code: 'NoCredentials', message: 'no AWS credentials: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID, or log in (aws sso login)' };
+  if (e?.$metadata !== undefined || e?.$fault !== undefined || /Credentials|CredentialsProviderError|Region is missing|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|TimeoutError|EndpointError/.test(`${e?.name} ${message}`)) {
     return { exitCode: EXIT.aws, code: e.name || 'AwsError', message };
   }
   return { exitCode: EXIT.internal, code: e?.name || 'Error', message };

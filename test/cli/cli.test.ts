@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { configureClients } from '../../src/aws/clients.js';
 import { runCli } from '../../src/cli/main.js';
 import type { DemoSession } from '../../local/demo.js';
 import { cli, openWorld } from './helpers.js';
@@ -49,6 +50,25 @@ describe('usage', () => {
     expect(r.err.trimEnd().split('\n')).toHaveLength(1);
     expect(r.err).toContain(message);
     expect(r.out).toBe('');
+  });
+
+  test('no region: exit code 5 with one line saying how to give one', async () => {
+    // Prepare: the real client path (not wired to a cloud), with no region anywhere.
+    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION, AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+    let err = '';
+    try {
+      // Act
+      const code = await runCli(['status', '--stage', 'prod'], { io: { out: () => undefined, err: (s) => void (err += s), tty: false } });
+      // Assess
+      expect(code).toBe(5);
+      expect(err).toBe('redblack: no AWS region: pass --region or set AWS_REGION\n');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      configureClients({});
+    }
   });
 
   test('--json adds one error document on stdout', async () => {
