@@ -1,5 +1,5 @@
 /**
- * The demo world of DESIGN.md, built through AWS API calls only (never by poking simulator
+ * The demo world of docs/design.md, built through AWS API calls only (never by poking simulator
  * state), so the same code seeds LocalStack or moto in endpoint mode: a VPC with two subnets, an
  * ALB whose HTTP :80 listener forwards to `web-prod-v001`'s target group, launch template
  * `web-prod`, group `web-prod-v001` (release 1.0.0), the cluster config in SSM.

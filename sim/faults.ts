@@ -26,7 +26,11 @@ export interface FaultRule {
   phase?: 'before' | 'after';
 }
 
-/** The throttling code, HTTP status and message each service really returns (AWS-FACTS §11). */
+/**
+ * The throttling code, HTTP status and message each service really returns: its Common Errors
+ * page, and https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html and
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-api-throttling.html.
+ */
 export const THROTTLE: Record<string, { code: string; status: number; message: string }> = {
   ec2: { code: 'RequestLimitExceeded', status: 503, message: 'Request limit exceeded.' },
   autoscaling: { code: 'Throttling', status: 400, message: 'Rate exceeded' },

@@ -31,13 +31,15 @@ const DESCRIBE = /^(Describe|Get|List)/;
 
 /**
  * AWS's published numbers for the services redblack calls most. EC2 per-API buckets and resource
- * buckets per AWS-FACTS §11 (the devguide's "Request throttling for the Amazon EC2 API"; the
- * category sizes are flagged ⚠ there); ELBv2's Describe* bucket from "Request throttling for the
- * ELB API" (40, refill 10/s); SSM GetParameter's default 40 TPS (AWS-FACTS §9). ELBv2's mutating
- * bucket is not in AWS-FACTS: 20 refilling 4/s is an assumption, deliberately tight.
+ * buckets from "Request throttling for the Amazon EC2 API"
+ * (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html; the mutating category's size
+ * is the least certain, ⚠); ELBv2's Describe* bucket from "Request throttling for the ELB API"
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-api-throttling.html: 40, refill 10/s);
+ * SSM GetParameter's default 40 TPS (https://docs.aws.amazon.com/general/latest/gr/ssm.html). ELBv2's mutating
+ * bucket is not published: 20 refilling 4/s is an assumption, deliberately tight.
  */
 export const AWS_RATE_LIMITS: readonly BucketSpec[] = [
-  { name: 'ec2:non-mutating', service: 'ec2', operation: DESCRIBE, capacity: 100, refillPerSecond: 20, scope: 'action', source: 'AWS-FACTS §11 (EC2 non-mutating, per action)' },
+  { name: 'ec2:non-mutating', service: 'ec2', operation: DESCRIBE, capacity: 100, refillPerSecond: 20, scope: 'action', source: 'EC2 API throttling docs (non-mutating, per action)' },
   {
     name: 'ec2:mutating',
     service: 'ec2',
@@ -45,9 +47,9 @@ export const AWS_RATE_LIMITS: readonly BucketSpec[] = [
     capacity: 200,
     refillPerSecond: 5,
     scope: 'action',
-    source: 'AWS-FACTS §11 (EC2 mutating, per action) ⚠',
+    source: 'EC2 API throttling docs (mutating, per action) ⚠',
   },
-  { name: 'ec2:run-instances', service: 'ec2', operation: 'RunInstances', capacity: 1000, refillPerSecond: 2, cost: (i) => Number(i?.MaxCount ?? 1), source: 'AWS-FACTS §11 (RunInstances resource bucket)' },
+  { name: 'ec2:run-instances', service: 'ec2', operation: 'RunInstances', capacity: 1000, refillPerSecond: 2, cost: (i) => Number(i?.MaxCount ?? 1), source: 'EC2 API throttling docs (RunInstances resource bucket)' },
   {
     name: 'ec2:terminate-instances',
     service: 'ec2',
@@ -55,11 +57,11 @@ export const AWS_RATE_LIMITS: readonly BucketSpec[] = [
     capacity: 1000,
     refillPerSecond: 20,
     cost: (i) => (Array.isArray(i?.InstanceIds) ? i.InstanceIds.length : 1),
-    source: 'AWS-FACTS §11 (TerminateInstances resource bucket)',
+    source: 'EC2 API throttling docs (TerminateInstances resource bucket)',
   },
-  { name: 'elbv2:describe', service: 'elasticloadbalancing', operation: DESCRIBE, capacity: 40, refillPerSecond: 10, source: 'AWS-FACTS §11 (ELB API Describe*, one bucket)' },
-  { name: 'elbv2:mutating', service: 'elasticloadbalancing', operation: /^(?!Describe|Get|List)/, capacity: 20, refillPerSecond: 4, source: 'assumed (not published in AWS-FACTS)' },
-  { name: 'ssm:get-parameter', service: 'ssm', operation: /^GetParameters?$|^GetParametersByPath$/, capacity: 40, refillPerSecond: 40, source: 'AWS-FACTS §9 (40 TPS shared)' },
+  { name: 'elbv2:describe', service: 'elasticloadbalancing', operation: DESCRIBE, capacity: 40, refillPerSecond: 10, source: 'ELB API throttling docs (Describe*, one bucket)' },
+  { name: 'elbv2:mutating', service: 'elasticloadbalancing', operation: /^(?!Describe|Get|List)/, capacity: 20, refillPerSecond: 4, source: 'assumed (not published by AWS)' },
+  { name: 'ssm:get-parameter', service: 'ssm', operation: /^GetParameters?$|^GetParametersByPath$/, capacity: 40, refillPerSecond: 40, source: 'Systems Manager quotas (40 TPS shared)' },
 ];
 
 interface Bucket {

@@ -1,6 +1,6 @@
 /**
  * Turns an AwsFault (wire code) into the exception the real SDK client would throw: the modeled
- * class where the service models that code (AWS-FACTS §1.2), else the client's base
+ * class where the service models that code (https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/the-response-object.html), else the client's base
  * `*ServiceException` with `name` = wire code. `$fault`, `$metadata` and `$retryable` are set the
  * way the SDK's retry strategy reads them.
  */

@@ -12,3 +12,23 @@ import '../sim/polyfills.js';
 // change it), so a landing never depends on the luck of one run.
 import fc from 'fast-check';
 if (process.env.CI) fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261126) });
+
+// Test files share their worker's modules (isolate: false in vitest.config.ts): the SDK and the
+// simulator load once per worker, not once per file. So each file leaves the process as it found
+// it — no embedded cloud wired to the clients, real timers, none of the stack's settings — and
+// one that does not fails here, naming the leak, instead of a later file failing mysteriously.
+import { afterAll } from 'vitest';
+import { clientSettings, configureClients } from '../src/aws/clients.js';
+
+const realDate = Date;
+const stackSettings = () => Object.keys(process.env).filter((k) => k.startsWith('REDBLACK_'));
+const settingsBefore = new Set(stackSettings());
+
+afterAll(() => {
+  const leaks: string[] = [];
+  if (clientSettings().middleware) leaks.push('an embedded cloud is still wired to the SDK clients (dispose() it)');
+  if (globalThis.Date !== realDate) leaks.push('fake timers are still installed (dispose() the cloud)');
+  configureClients({});
+  for (const k of stackSettings()) if (!settingsBefore.has(k)) delete process.env[k];
+  if (leaks.length > 0) throw new Error(`this test file leaks into the next one: ${leaks.join('; ')}`);
+});

@@ -4,7 +4,7 @@
  * (or within the flexible window), and delete themselves with ActionAfterCompletion DELETE.
  *
  * An `at()` time already past when the schedule is created (or updated) is ACCEPTED and NEVER
- * RUNS (AWS-FACTS §12 item 6 is open; this choice makes a late teardown schedule a visible leak
+ * RUNS (the Scheduler docs do not say whether such a time is rejected; this choice makes a late teardown schedule a visible leak
  * rather than an error the pipeline might swallow).
  */
 import type {

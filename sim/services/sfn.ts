@@ -1,7 +1,7 @@
 /**
  * Step Functions (STANDARD workflows): state machines, executions run in process by
  * aws-local-stepfunctions on the virtual clock, execution history, and task tokens.
- * Validation, errors and idempotency follow AWS-FACTS §6.
+ * Validation, errors and idempotency follow https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html and the other action pages.
  */
 import type {
   HistoryEvent,

@@ -20,6 +20,7 @@ import {
   type UpdateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
 import { client } from './clients.js';
+import { tolerate } from './not-found.js';
 import { TAG } from './tags.js';
 
 const asg = () => client(AutoScalingClient);
@@ -42,13 +43,7 @@ export async function clusterGroups(cluster: string): Promise<AutoScalingGroup[]
 
 /** Creates the group; `false` when a group of that name already exists (the caller checks whose it is). */
 export async function createGroup(input: CreateAutoScalingGroupCommandInput): Promise<boolean> {
-  try {
-    await asg().send(new CreateAutoScalingGroupCommand(input));
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'AlreadyExistsFault') return false;
-    throw err;
-  }
+  return tolerate('AlreadyExistsFault', asg().send(new CreateAutoScalingGroupCommand(input)).then(() => true), false);
 }
 
 export async function updateGroup(input: UpdateAutoScalingGroupCommandInput): Promise<void> {
@@ -57,13 +52,9 @@ export async function updateGroup(input: UpdateAutoScalingGroupCommandInput): Pr
 
 /** Force-deletes a group (terminating its instances); one that is already gone counts as deleted. */
 export async function deleteGroup(name: string): Promise<void> {
-  try {
-    await asg().send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true }));
-  } catch (err) {
-    const e = err as Error;
-    if (e.name === 'ValidationError' && /not found|does not exist/i.test(e.message)) return;
-    throw err;
-  }
+  // Auto Scaling says "not found" only in a ValidationError's message.
+  const gone = (e: Error) => e.name === 'ValidationError' && /not found|does not exist/i.test(e.message);
+  await tolerate(gone, asg().send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true })));
 }
 
 export async function groupPolicies(name: string): Promise<ScalingPolicy[]> {

@@ -19,8 +19,11 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { client } from './clients.js';
+import { isAwsError, tolerate } from './not-found.js';
 
 const ec2 = () => client(EC2Client);
+/** InvalidAMIID.NotFound, .Unavailable, .Malformed: no such image, as far as the caller can use. */
+const NO_SUCH_IMAGE = /^InvalidAMIID\./;
 
 /** RunInstances with a caller-chosen ClientToken, so a retried step never launches twice. */
 export async function runInstance(input: RunInstancesCommandInput & { ClientToken: string }): Promise<Instance> {
@@ -31,13 +34,8 @@ export async function runInstance(input: RunInstancesCommandInput & { ClientToke
 }
 
 export async function describeInstance(id: string): Promise<Instance | undefined> {
-  try {
-    const out = await ec2().send(new DescribeInstancesCommand({ InstanceIds: [id] }));
-    return out.Reservations?.[0]?.Instances?.[0];
-  } catch (err) {
-    if ((err as Error).name === 'InvalidInstanceID.NotFound') return undefined;
-    throw err;
-  }
+  const out = await tolerate('InvalidInstanceID.NotFound', ec2().send(new DescribeInstancesCommand({ InstanceIds: [id] })));
+  return out?.Reservations?.[0]?.Instances?.[0];
 }
 
 /** Instances with all the given tags, in any state but terminated. */
@@ -61,32 +59,18 @@ export async function consoleOutput(id: string): Promise<string> {
 /** Terminates instances; ids already gone are not an error (TerminateInstances is idempotent). */
 export async function terminateInstances(ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  try {
-    await ec2().send(new TerminateInstancesCommand({ InstanceIds: ids }));
-  } catch (err) {
-    if ((err as Error).name !== 'InvalidInstanceID.NotFound') throw err;
-  }
+  await tolerate('InvalidInstanceID.NotFound', ec2().send(new TerminateInstancesCommand({ InstanceIds: ids })));
 }
 
 export async function describeImage(id: string): Promise<Image | undefined> {
-  try {
-    const out = await ec2().send(new DescribeImagesCommand({ ImageIds: [id] }));
-    return out.Images?.[0];
-  } catch (err) {
-    if (/^InvalidAMIID\./.test((err as Error).name)) return undefined;
-    throw err;
-  }
+  const out = await tolerate(NO_SUCH_IMAGE, ec2().send(new DescribeImagesCommand({ ImageIds: [id] })));
+  return out?.Images?.[0];
 }
 
 /** The image if this account owns it; foreign and unknown ids both come back undefined. */
 export async function describeOwnImage(id: string): Promise<Image | undefined> {
-  try {
-    const out = await ec2().send(new DescribeImagesCommand({ ImageIds: [id], Owners: ['self'] }));
-    return out.Images?.[0];
-  } catch (err) {
-    if (/^InvalidAMIID\./.test((err as Error).name)) return undefined;
-    throw err;
-  }
+  const out = await tolerate(NO_SUCH_IMAGE, ec2().send(new DescribeImagesCommand({ ImageIds: [id], Owners: ['self'] })));
+  return out?.Images?.[0];
 }
 
 export async function findImageByName(name: string): Promise<Image | undefined> {
@@ -117,7 +101,7 @@ export async function createImage(instanceId: string, name: string, tags: { Key:
     if (!out.ImageId) throw new Error('CreateImage returned no image id');
     return out.ImageId;
   } catch (err) {
-    if ((err as Error).name !== 'InvalidAMIName.Duplicate') throw err;
+    if (!isAwsError(err, 'InvalidAMIName.Duplicate')) throw err;
     const existing = await findImageByName(name);
     if (!existing?.ImageId) throw err;
     return existing.ImageId;
@@ -125,11 +109,7 @@ export async function createImage(instanceId: string, name: string, tags: { Key:
 }
 
 export async function deregisterImage(id: string): Promise<void> {
-  try {
-    await ec2().send(new DeregisterImageCommand({ ImageId: id, DeleteAssociatedSnapshots: true }));
-  } catch (err) {
-    if (!/^InvalidAMIID\./.test((err as Error).name)) throw err;
-  }
+  await tolerate(NO_SUCH_IMAGE, ec2().send(new DeregisterImageCommand({ ImageId: id, DeleteAssociatedSnapshots: true })));
 }
 
 export async function launchTemplateVersions(templateId: string, versions: string[]): Promise<LaunchTemplateVersion[]> {
@@ -146,14 +126,9 @@ export async function launchTemplateVersionsAfter(templateId: string, after: num
 }
 
 export async function launchTemplateByName(name: string): Promise<{ id: string; defaultVersion: number } | undefined> {
-  try {
-    const out = await ec2().send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] }));
-    const t = out.LaunchTemplates?.[0];
-    return t?.LaunchTemplateId ? { id: t.LaunchTemplateId, defaultVersion: t.DefaultVersionNumber ?? 1 } : undefined;
-  } catch (err) {
-    if (/NotFound/.test((err as Error).name)) return undefined;
-    throw err;
-  }
+  const out = await tolerate(/NotFound/, ec2().send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] })));
+  const t = out?.LaunchTemplates?.[0];
+  return t?.LaunchTemplateId ? { id: t.LaunchTemplateId, defaultVersion: t.DefaultVersionNumber ?? 1 } : undefined;
 }
 
 export async function createLaunchTemplateVersion(input: {

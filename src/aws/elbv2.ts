@@ -18,8 +18,10 @@ import {
   type TargetGroupAttribute,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { client } from './clients.js';
+import { tolerate } from './not-found.js';
 
 const elb = () => client(ElasticLoadBalancingV2Client);
+const NO_SUCH_TARGET_GROUP = 'TargetGroupNotFoundException';
 
 export type SwapPointKind = 'listener' | 'rule';
 
@@ -60,23 +62,13 @@ export function forwardTargets(actions: Action[]): { targetGroupArn: string; wei
 }
 
 export async function describeTargetGroup(arn: string): Promise<TargetGroup | undefined> {
-  try {
-    const out = await elb().send(new DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }));
-    return out.TargetGroups?.[0];
-  } catch (err) {
-    if ((err as Error).name === 'TargetGroupNotFoundException') return undefined;
-    throw err;
-  }
+  const out = await tolerate(NO_SUCH_TARGET_GROUP, elb().send(new DescribeTargetGroupsCommand({ TargetGroupArns: [arn] })));
+  return out?.TargetGroups?.[0];
 }
 
 export async function findTargetGroupByName(name: string): Promise<TargetGroup | undefined> {
-  try {
-    const out = await elb().send(new DescribeTargetGroupsCommand({ Names: [name] }));
-    return out.TargetGroups?.[0];
-  } catch (err) {
-    if ((err as Error).name === 'TargetGroupNotFoundException') return undefined;
-    throw err;
-  }
+  const out = await tolerate(NO_SUCH_TARGET_GROUP, elb().send(new DescribeTargetGroupsCommand({ Names: [name] })));
+  return out?.TargetGroups?.[0];
 }
 
 export async function targetGroupAttributes(arn: string): Promise<TargetGroupAttribute[]> {
@@ -132,11 +124,7 @@ export async function setTargetGroupAttributes(arn: string, attributes: TargetGr
 
 /** Deletes a target group; one that is already gone counts as deleted. */
 export async function deleteTargetGroup(arn: string): Promise<void> {
-  try {
-    await elb().send(new DeleteTargetGroupCommand({ TargetGroupArn: arn }));
-  } catch (err) {
-    if ((err as Error).name !== 'TargetGroupNotFoundException') throw err;
-  }
+  await tolerate(NO_SUCH_TARGET_GROUP, elb().send(new DeleteTargetGroupCommand({ TargetGroupArn: arn })));
 }
 
 /** Health state of every registered target (`healthy`, `initial`, `draining`, …). */

@@ -1,16 +1,11 @@
 /** S3: checking that an artifact exists before anything is created for it. */
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { client } from './clients.js';
+import { tolerate } from './not-found.js';
 
 export async function artifactExists(bucket: string, key: string, versionId?: string): Promise<boolean> {
-  try {
-    await client(S3Client).send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
-    return true;
-  } catch (err) {
-    const name = (err as Error).name;
-    if (name === 'NotFound' || name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NoSuchBucket' || name === 'Forbidden') return false;
-    throw err;
-  }
+  const head = client(S3Client).send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+  return tolerate(['NotFound', 'NoSuchKey', 'NoSuchVersion', 'NoSuchBucket', 'Forbidden'], head.then(() => true), false);
 }
 
 /** Uploads a release artifact; the version id (the bucket is versioned) names this exact upload. */

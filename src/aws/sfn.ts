@@ -1,6 +1,7 @@
 /** Step Functions: starting a deployment. The execution name is the dedup key. */
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { client } from './clients.js';
+import { tolerate } from './not-found.js';
 
 export type StartResult = { started: true; executionArn: string } | { started: false; reason: 'duplicate' };
 
@@ -12,24 +13,13 @@ export async function startExecution(stateMachineArn: string, name: string, inpu
   // StartExecution answers a repeat of a RUNNING execution's name and input with that execution,
   // as if it had started it: look first, so a duplicate delivery is reported (and logged) as one.
   if (await executionExists(executionArnOf(stateMachineArn, name))) return { started: false, reason: 'duplicate' };
-  try {
-    const out = await client(SFNClient).send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-    return { started: true, executionArn: out.executionArn ?? '' };
-  } catch (err) {
-    if ((err as Error).name === 'ExecutionAlreadyExists') return { started: false, reason: 'duplicate' };
-    throw err;
-  }
+  const out = await tolerate('ExecutionAlreadyExists', client(SFNClient).send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) })));
+  return out ? { started: true, executionArn: out.executionArn ?? '' } : { started: false, reason: 'duplicate' };
 }
 
 /** `arn:…:stateMachine:<machine>` + name → `arn:…:execution:<machine>:<name>`. */
 export const executionArnOf = (stateMachineArn: string, name: string): string => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
 async function executionExists(executionArn: string): Promise<boolean> {
-  try {
-    await client(SFNClient).send(new DescribeExecutionCommand({ executionArn }));
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'ExecutionDoesNotExist') return false;
-    throw err;
-  }
+  return tolerate('ExecutionDoesNotExist', client(SFNClient).send(new DescribeExecutionCommand({ executionArn })).then(() => true), false);
 }

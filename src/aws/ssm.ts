@@ -1,16 +1,12 @@
 /** SSM Parameter Store: cluster configuration documents and base-image parameters. */
 import { GetParameterCommand, paginateGetParametersByPath, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { client } from './clients.js';
+import { tolerate } from './not-found.js';
 
 /** The parameter's value, or undefined when it does not exist. */
 export async function getParameter(name: string): Promise<string | undefined> {
-  try {
-    const out = await client(SSMClient).send(new GetParameterCommand({ Name: name }));
-    return out.Parameter?.Value;
-  } catch (err) {
-    if ((err as Error).name === 'ParameterNotFound') return undefined;
-    throw err;
-  }
+  const out = await tolerate('ParameterNotFound', client(SSMClient).send(new GetParameterCommand({ Name: name })));
+  return out?.Parameter?.Value;
 }
 
 /** Every parameter under a path (one level), as name → value. */

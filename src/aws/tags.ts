@@ -1,4 +1,4 @@
-/** The tags redblack puts on everything it creates (DESIGN.md), and a few of its own bookkeeping. */
+/** The tags redblack puts on everything it creates (docs/design.md), and a few of its own bookkeeping. */
 export const TAG = {
   cluster: 'redblack:cluster',
   serverGroup: 'redblack:server-group',

@@ -159,10 +159,7 @@ export class ListenerDrifted extends DomainError {
 /** Teardown would delete a serving group or the cluster's only healthy group. */
 export class TeardownRefused extends DomainError {
   override readonly name = 'TeardownRefused' as const;
-  constructor(
-    readonly serverGroup: string,
-    readonly reason: string,
-  ) {
+  constructor(readonly serverGroup: string, readonly reason: string) {
     super(`refusing to tear down ${serverGroup}: ${reason}`);
   }
 }
@@ -170,10 +167,7 @@ export class TeardownRefused extends DomainError {
 /** A rollback was asked for but there is nothing safe to roll back to. */
 export class RollbackUnavailable extends DomainError {
   override readonly name = 'RollbackUnavailable' as const;
-  constructor(
-    readonly cluster: string,
-    readonly reason: string,
-  ) {
+  constructor(readonly cluster: string, readonly reason: string) {
     super(`cannot roll back cluster ${cluster}: ${reason}`);
   }
 }

@@ -3,7 +3,7 @@
  * the cluster's only healthy group. Retention: keep `maxRemaining` groups counting the serving
  * one(s); the other kept slots go to previous releases (rollback targets), newest first. Groups
  * newer than every serving group are leftovers of failed deployments (kept for inspection until
- * the next sweep, DESIGN.md): never rollback targets, they take no slot and always go.
+ * the next sweep, docs/design.md): never rollback targets, they take no slot and always go.
  */
 import { TeardownRefused } from './errors.js';
 

@@ -6,7 +6,7 @@ import { anyJson, clusterArb, releaseArb } from './arbitraries.js';
 
 const BUCKET = 'redblack-artifacts';
 
-/** S3 → EventBridge `Object Created` as AWS-FACTS §7.3 shows it. */
+/** S3 → EventBridge `Object Created` as https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html shows it. */
 function eventBridge(key: string, object: Record<string, unknown> = {}, bucket = BUCKET): Record<string, unknown> {
   return {
     version: '0',
@@ -29,7 +29,7 @@ function eventBridge(key: string, object: Record<string, unknown> = {}, bucket =
   };
 }
 
-/** One classic notification record as AWS-FACTS §7.2 shows it; `encodedKey` is already form-encoded. */
+/** One classic notification record as https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html shows it; `encodedKey` is already form-encoded. */
 function record(encodedKey: string, object: Record<string, unknown> = {}, eventName = 'ObjectCreated:Put'): Record<string, unknown> {
   return {
     eventVersion: '2.1',

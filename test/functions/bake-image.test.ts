@@ -1,15 +1,10 @@
 /** bakeImage: a state it cannot bake from → typed error before any builder is launched. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/bake-image.js';
-import type { DemoSession } from '../../local/demo.js';
 import type { DeploymentState } from '../../src/steps/shared/state.js';
-import { expectRefused, fail, openWorld, plannedState, without } from './helpers.js';
+import { expectRefused, fail, worldPerTest, plannedState, without } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 /** A planned state with an artifact instead of the prebaked image. */
 async function bakeState(): Promise<DeploymentState> {

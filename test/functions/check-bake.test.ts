@@ -1,14 +1,9 @@
 /** checkBake: a state without the builder to check → typed error, nothing terminated or imaged. */
-import { afterEach, beforeEach, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { handler } from '../../functions/check-bake.js';
-import type { DemoSession } from '../../local/demo.js';
-import { expectRefused, fail, openWorld, plannedState, without } from './helpers.js';
+import { expectRefused, fail, worldPerTest, plannedState, without } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 describe('checkBake refuses', () => {
   it('a state without image → InvalidInput(image.builderId)', async () => {

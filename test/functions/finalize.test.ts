@@ -1,14 +1,9 @@
 /** finalize: a state without what it records and schedules → typed error, no schedule, lock kept. */
-import { afterEach, beforeEach, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { handler } from '../../functions/finalize.js';
-import type { DemoSession } from '../../local/demo.js';
-import { expectRefused, fail, openWorld, plannedState, withLaunched, without } from './helpers.js';
+import { expectRefused, fail, worldPerTest, plannedState, withLaunched, without } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 describe('finalize refuses', () => {
   it.each(['deployment', 'cluster', 'release', 'next.serverGroup', 'config.teardown'])('a state without %s → InvalidInput naming it', async (field) => {

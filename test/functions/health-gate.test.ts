@@ -1,14 +1,9 @@
 /** healthGate: a state without what LaunchGroup added → typed error (the gate only reads, and must not guess). */
-import { afterEach, beforeEach, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { handler } from '../../functions/health-gate.js';
-import type { DemoSession } from '../../local/demo.js';
-import { expectRefused, fail, openWorld, plannedState, withLaunched, without } from './helpers.js';
+import { expectRefused, fail, worldPerTest, plannedState, withLaunched, without } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 describe('healthGate refuses', () => {
   it.each(['launched.serverGroup', 'launched.targetGroupArn', 'launched.required', 'launched.deadline', 'config.healthGate'])('a state without %s → InvalidInput naming it', async (field) => {

@@ -10,6 +10,7 @@ import { DemoSession } from '../../local/demo.js';
 import { plan } from '../../src/steps/plan.js';
 import type { DeploymentState } from '../../src/steps/shared/state.js';
 import { registerImage } from '../pipeline/helpers.js';
+import { perTest } from '../fixture.js';
 
 export type Handler = (event: any, context: Context) => Promise<unknown>;
 
@@ -62,6 +63,9 @@ export function expectRefused(f: Failure, name: string, field?: string): void {
 export function openWorld(scenario = 'happy'): Promise<DemoSession> {
   return DemoSession.create(scenario, 1);
 }
+
+/** The demo world, fresh for each test of the file (or describe) and disposed after it. */
+export const worldPerTest = (): DemoSession => perTest(() => openWorld());
 
 /** A real planned state (Plan run on the world, prebaked image): what the later steps receive. */
 export async function plannedState(s: DemoSession, deployment = 'web-prod-test-0000000000000000'): Promise<DeploymentState> {

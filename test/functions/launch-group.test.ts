@@ -1,15 +1,10 @@
 /** launchGroup: a state without its image or its plan → typed error before any group, target group or version. */
-import { afterEach, beforeEach, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { handler } from '../../functions/launch-group.js';
-import type { DemoSession } from '../../local/demo.js';
 import type { DeploymentState } from '../../src/steps/shared/state.js';
-import { expectRefused, fail, openWorld, plannedState, without } from './helpers.js';
+import { expectRefused, fail, worldPerTest, plannedState, without } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 async function verified(): Promise<DeploymentState> {
   const state = await plannedState(s);

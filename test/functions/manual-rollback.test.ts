@@ -1,15 +1,10 @@
 /** manualRollback: a bad request, an unknown cluster or nothing to roll back → typed error, nothing changed. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/manual-rollback.js';
-import type { DemoSession } from '../../local/demo.js';
 import { sample } from '../pipeline/helpers.js';
-import { expectRefused, fail, openWorld } from './helpers.js';
+import { expectRefused, fail, worldPerTest } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 const manual = (request: unknown, deployment: unknown = 'manual-rollback-1') => ({ request, deployment });
 

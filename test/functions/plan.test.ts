@@ -1,19 +1,14 @@
 /** plan: every bad input is refused before the lock is taken — typed error, field named, nothing changed. */
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/plan.js';
 import { client } from '../../src/aws/clients.js';
 import { acquireLock } from '../../src/aws/store.js';
 import { putClusterConfig } from '../../local/demo-world.js';
-import type { DemoSession } from '../../local/demo.js';
 import { quietUpload } from '../pipeline/helpers.js';
-import { expectRefused, fail, lambdaContext, openWorld } from './helpers.js';
+import { expectRefused, fail, lambdaContext, worldPerTest } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 const DEPLOYMENT = 'web-prod-1_1_0-0000000000000000';
 const artifact = () => ({ bucket: s.stack.bucket, key: 'releases/web-prod/1.1.0/web-1.1.0.tgz' });

@@ -1,14 +1,9 @@
 /** rollback: a state missing what the rollback needs → typed error, nothing changed. */
-import { afterEach, beforeEach, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { handler } from '../../functions/rollback.js';
-import type { DemoSession } from '../../local/demo.js';
-import { expectRefused, fail, openWorld, plannedState, without } from './helpers.js';
+import { expectRefused, fail, worldPerTest, plannedState, without } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 describe('rollback of a failed deployment refuses a state', () => {
   it.each(['swap.arn', 'swap.before', 'next.serverGroup', 'next.targetGroupName', 'config', 'deployment', 'cluster'])('without %s → InvalidInput naming it', async (field) => {

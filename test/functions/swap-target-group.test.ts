@@ -1,16 +1,11 @@
 /** swapTargetGroup: a state without what the traffic step needs → typed error, the listener untouched. */
 import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/swap-target-group.js';
 import { client } from '../../src/aws/clients.js';
-import type { DemoSession } from '../../local/demo.js';
-import { expectRefused, fail, openWorld, plannedState, withLaunched, without } from './helpers.js';
+import { expectRefused, fail, worldPerTest, plannedState, withLaunched, without } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 describe('swapTargetGroup refuses', () => {
   it.each(['launched.staged', 'launched.targetGroupArn', 'launched.desired', 'config.traffic', 'swap.arn', 'swap.before'])('a state without %s → InvalidInput naming it', async (field) => {

@@ -1,15 +1,10 @@
 /** teardown: a bad schedule payload or a group that must stay → typed error, nothing changed. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/teardown.js';
 import { putClusterConfig } from '../../local/demo-world.js';
-import type { DemoSession } from '../../local/demo.js';
-import { expectRefused, fail, lambdaContext, openWorld } from './helpers.js';
+import { expectRefused, fail, lambdaContext, worldPerTest } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 describe('teardown refuses', () => {
   it.each([

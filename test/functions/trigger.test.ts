@@ -1,16 +1,11 @@
 /** trigger: a malformed event is a wiring bug (InvalidInput naming the field); an unrelated upload is ignored. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/trigger.js';
-import type { DemoSession } from '../../local/demo.js';
 import type { TriggerReport } from '../../src/steps/trigger.js';
 import { sample } from '../pipeline/helpers.js';
-import { expectRefused, fail, lambdaContext, openWorld } from './helpers.js';
+import { expectRefused, fail, lambdaContext, worldPerTest } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 const eventBridge = (patch: (e: any) => void) => {
   const e = sample('s3-eventbridge-object-created.json');

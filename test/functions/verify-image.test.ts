@@ -1,14 +1,9 @@
 /** verifyImage: no image id in the state, or an image this account does not have → typed error, nothing changed. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/verify-image.js';
-import type { DemoSession } from '../../local/demo.js';
-import { expectRefused, fail, openWorld, plannedState, without } from './helpers.js';
+import { expectRefused, fail, worldPerTest, plannedState, without } from './helpers.js';
 
-let s: DemoSession;
-beforeEach(async () => {
-  s = await openWorld();
-});
-afterEach(() => s.dispose());
+const s = worldPerTest();
 
 describe('verifyImage refuses', () => {
   it('a state without imageId → InvalidInput(imageId)', async () => {

@@ -1,6 +1,6 @@
 /**
  * The real state machine with the real handlers on the embedded cloud, one test per demo
- * scenario, asserting the end state an operator would check and the invariants of DESIGN.md.
+ * scenario, asserting the end state an operator would check and the invariants of docs/design.md.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DemoSession } from '../../local/demo.js';

@@ -19,16 +19,15 @@ import {
   ElasticLoadBalancingV2Client,
   ModifyTargetGroupAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
 import { asg, type AsgWorld, asgWorld, createGroup, describeGroup, ec2, elapse, inService, waitForGroup } from './autoscaling-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 const elb = () => client(ElasticLoadBalancingV2Client);
 
 describe('Auto Scaling groups with ELBv2 target groups', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 9 });
   let w: AsgWorld;
   let tg: string;
 
@@ -62,11 +61,9 @@ describe('Auto Scaling groups with ELBv2 target groups', () => {
     );
 
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 9 });
     w = await asgWorld();
     tg = await servedTargetGroup('web-v001');
   });
-  afterEach(() => cloud.dispose());
 
   it('registers instances before InService, and the traffic source goes InService once one passes', async () => {
     // Act

@@ -17,19 +17,16 @@ import {
   SuspendProcessesCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedCloud } from '../../sim/cloud.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { asg, type AsgWorld, asgWorld, createGroup, describeGroup, groupInput } from './autoscaling-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 describe('Auto Scaling groups: API', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 3 });
   let w: AsgWorld;
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 3 });
     w = await asgWorld();
   });
-  afterEach(() => cloud.dispose());
 
   it('creates a group with AWS defaults and resolved launch template', async () => {
     // Act

@@ -13,22 +13,19 @@ import {
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedCloud } from '../../sim/cloud.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { asg, type AsgWorld, asgWorld, createGroup, describeGroup, ec2, elapse, inService, waitForGroup } from './autoscaling-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 const LAUNCHING = 'autoscaling:EC2_INSTANCE_LAUNCHING';
 const TERMINATING = 'autoscaling:EC2_INSTANCE_TERMINATING';
 
 describe('Auto Scaling groups: instances on the virtual clock', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 5 });
   let w: AsgWorld;
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 5 });
     w = await asgWorld();
   });
-  afterEach(() => cloud.dispose());
 
   const ec2Instance = async (id: string) => (await ec2().send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]?.Instances?.[0];
   const states = (g: Awaited<ReturnType<typeof describeGroup>>) => (g?.Instances ?? []).map((i) => i.LifecycleState);

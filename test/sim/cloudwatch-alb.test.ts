@@ -1,23 +1,21 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
 import { elapse, elb, image, listener, loadBalancer, type Net, network, runningInstances, targetGroup } from './elbv2-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 const cw = (): CloudWatchClient => client(CloudWatchClient);
 const dim = (arn: string) => arn.split(':')[5]?.replace(/^loadbalancer\//, '') as string;
 
 describe('ALB metrics in CloudWatch', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 21 });
   let net: Net;
   let lb: string;
   let blue: string;
   let green: string;
   let listenerArn: string;
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 21 });
     net = await network('1.0.0');
     cloud.apps.set('2.0.0', { healthy: false });
     const bad = await image('2.0.0');
@@ -28,7 +26,6 @@ describe('ALB metrics in CloudWatch', () => {
     cloud.elb.registerInstanceTargets(blue, await runningInstances(cloud, net, 2));
     cloud.elb.registerInstanceTargets(green, await runningInstances(cloud, net, 2, bad));
   });
-  afterEach(() => cloud.dispose());
 
   const series = async (metricName: string, dimensions: { Name: string; Value: string }[], stat = 'Sum') => {
     const out = await cw().send(

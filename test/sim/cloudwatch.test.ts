@@ -9,11 +9,10 @@ import {
   type PutMetricAlarmCommandInput,
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
 import { elapse, expectCode } from './elbv2-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 const cw = (): CloudWatchClient => client(CloudWatchClient);
 
@@ -31,11 +30,7 @@ const alarm = (name: string, extra: Partial<PutMetricAlarmCommandInput> = {}): P
 });
 
 describe('CloudWatch alarms and metric reads', () => {
-  let cloud: EmbeddedCloud;
-  beforeEach(async () => {
-    cloud = await createCloud({ seed: 4 });
-  });
-  afterEach(() => cloud.dispose());
+  const cloud = cloudPerTest({ seed: 4 });
 
   it('creates alarms in INSUFFICIENT_DATA and describes them by name, prefix and state, in pages', async () => {
     // Prepare

@@ -1,6 +1,11 @@
-/** Helpers every embedded-cloud test shares: moving the clock, settling retried calls, failures. */
+/** Helpers every embedded-cloud test shares: a cloud per test, moving the clock, settling retried calls, failures. */
 import { expect } from 'vitest';
-import type { EmbeddedCloud } from '../../sim/cloud.js';
+import type { CloudOptions, EmbeddedCloud } from '../../sim/cloud.js';
+import { createCloud } from '../../local/cloud.js';
+import { perTest } from '../fixture.js';
+
+/** A fresh embedded cloud for each test of the enclosing `describe`, disposed after it (real timers back, clients unwired). */
+export const cloudPerTest = (options: CloudOptions): EmbeddedCloud => perTest(() => createCloud(options));
 
 /** Advance simulated time by exactly `ms`, running every event due on the way, in order. */
 export async function elapse(cloud: EmbeddedCloud, ms: number): Promise<void> {

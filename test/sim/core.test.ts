@@ -1,16 +1,14 @@
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
 import { createCloud } from '../../local/cloud.js';
 
 describe('embedded cloud core', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 7 });
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 7 });
     (cloud.ec2 as any).DescribeRegions = () => ({ Regions: [{ RegionName: 'us-east-1' }] });
   });
-  afterEach(() => cloud.dispose());
 
   it('answers a real SDK client in process and logs the call', async () => {
     // Act

@@ -1,18 +1,15 @@
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
-import { failure } from './common.js';
-import { createCloud } from '../../local/cloud.js';
+import { failure, cloudPerTest } from './common.js';
 
 const ddb = () => client(DynamoDBClient);
 const TABLE = 'exprs';
 
 describe('DynamoDB expressions', () => {
-  let cloud: EmbeddedCloud;
+  cloudPerTest({ seed: 3 });
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 3 });
     await ddb().send(
       new CreateTableCommand({
         TableName: TABLE,
@@ -28,7 +25,6 @@ describe('DynamoDB expressions', () => {
       }),
     );
   });
-  afterEach(() => cloud.dispose());
 
   /** Does the condition hold for item `a`? (a conditional no-op update tells) */
   const holds = async (cond: string, values?: Record<string, unknown>, names?: Record<string, string>): Promise<boolean> => {

@@ -12,11 +12,9 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
-import { failure } from './common.js';
-import { createCloud } from '../../local/cloud.js';
+import { failure, cloudPerTest } from './common.js';
 
 const ddb = () => client(DynamoDBClient);
 const TABLE = 'history';
@@ -39,9 +37,8 @@ async function createTable(name: string, sortType: 'S' | 'N' = 'S') {
 }
 
 describe('DynamoDB Query and Scan', () => {
-  let cloud: EmbeddedCloud;
+  cloudPerTest({ seed: 5 });
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 5 });
     await createTable(TABLE);
     for (let i = 0; i < 25; i++) {
       const sk = `deploy#${String(i).padStart(3, '0')}`;
@@ -50,7 +47,6 @@ describe('DynamoDB Query and Scan', () => {
     await ddb().send(new PutItemCommand({ TableName: TABLE, Item: marshall({ pk: 'cluster#web', sk: 'event#1' }) }));
     await ddb().send(new PutItemCommand({ TableName: TABLE, Item: marshall({ pk: 'cluster#api', sk: 'deploy#000' }) }));
   });
-  afterEach(() => cloud.dispose());
 
   const base: QueryCommandInput = {
     TableName: TABLE,
@@ -159,10 +155,9 @@ describe('DynamoDB Query and Scan', () => {
 });
 
 describe('DynamoDB TTL', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 9 });
   const TTL_TABLE = 'leases';
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 9 });
     await ddb().send(
       new CreateTableCommand({
         TableName: TTL_TABLE,
@@ -173,7 +168,6 @@ describe('DynamoDB TTL', () => {
     );
     await ddb().send(new UpdateTimeToLiveCommand({ TableName: TTL_TABLE, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
   });
-  afterEach(() => cloud.dispose());
 
   const nowSeconds = () => Math.floor(cloud.clock.now() / 1000);
   /** Let `ms` of simulated time pass, running every clock event due on the way. */

@@ -14,11 +14,9 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
-import { failure } from './common.js';
-import { createCloud } from '../../local/cloud.js';
+import { failure, cloudPerTest } from './common.js';
 
 const ddb = () => client(DynamoDBClient);
 const TABLE = 'redblack-locks';
@@ -35,11 +33,7 @@ async function createTable(name = TABLE, range = false) {
 }
 
 describe('DynamoDB tables', () => {
-  let cloud: EmbeddedCloud;
-  beforeEach(async () => {
-    cloud = await createCloud({ seed: 1 });
-  });
-  afterEach(() => cloud.dispose());
+  cloudPerTest({ seed: 1 });
 
   it('creates, describes, lists and deletes a table', async () => {
     // Act
@@ -120,12 +114,10 @@ describe('DynamoDB tables', () => {
 });
 
 describe('DynamoDB items', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 1 });
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 1 });
     await createTable();
   });
-  afterEach(() => cloud.dispose());
 
   it('puts, gets with a projection, and deletes idempotently', async () => {
     // Prepare
@@ -269,12 +261,10 @@ describe('DynamoDB items', () => {
 });
 
 describe('DynamoDB UpdateItem', () => {
-  let cloud: EmbeddedCloud;
+  cloudPerTest({ seed: 1 });
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 1 });
     await createTable();
   });
-  afterEach(() => cloud.dispose());
 
   const update = (expr: string, values?: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     ddb().send(

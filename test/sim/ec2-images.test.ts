@@ -11,23 +11,20 @@ import {
   RunInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedCloud } from '../../sim/cloud.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { b64, ec2, elapse, expectCode, world } from './ec2-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 describe('EC2 images, snapshots and bake builders', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 21 });
   let w: Awaited<ReturnType<typeof world>>;
   /** What the builders asked S3 (stubbed: these tests are about EC2); keys with "missing" do not exist. */
   let s3Calls: [string, string, string | undefined][];
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 21 });
     w = await world('1.0.0');
     s3Calls = [];
     cloud.s3.objectExists = (bucket: string, key: string, versionId?: string) => (s3Calls.push([bucket, key, versionId]), !key.includes('missing'));
   });
-  afterEach(() => cloud.dispose());
 
   const launch = async (userData?: string, extra: Record<string, unknown> = {}) =>
     (

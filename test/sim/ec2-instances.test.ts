@@ -8,19 +8,16 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedCloud } from '../../sim/cloud.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { b64, ec2, elapse, expectCode, settle, world } from './ec2-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 describe('EC2 instances', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 11 });
   let w: Awaited<ReturnType<typeof world>>;
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 11 });
     w = await world();
   });
-  afterEach(() => cloud.dispose());
 
   const run = (extra: Record<string, unknown> = {}) =>
     ec2().send(new RunInstancesCommand({ ImageId: w.imageId, InstanceType: 't3.micro', SubnetId: w.subnetId, MinCount: 1, MaxCount: 1, ...extra }));
@@ -261,14 +258,12 @@ describe('EC2 instances', () => {
 });
 
 describe('EC2 internal methods for Auto Scaling and ELBv2', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 12 });
   let w: Awaited<ReturnType<typeof world>>;
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 12 });
     w = await world('2.0.0');
     await ec2().send(new CreateLaunchTemplateCommand({ LaunchTemplateName: 'web', LaunchTemplateData: { ImageId: w.imageId, InstanceType: 't3.micro' } }));
   });
-  afterEach(() => cloud.dispose());
 
   it('launches for a group, reports state changes and answers once the app has started', async () => {
     // Prepare

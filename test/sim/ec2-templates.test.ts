@@ -15,17 +15,15 @@ import {
   ModifyLaunchTemplateCommand,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedCloud } from '../../sim/cloud.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { b64, ec2, expectCode, world } from './ec2-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 describe('EC2 launch templates', () => {
-  let cloud: EmbeddedCloud;
+  cloudPerTest({ seed: 31 });
   let w: Awaited<ReturnType<typeof world>>;
   let ltId: string;
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 31 });
     w = await world();
     const out = await ec2().send(
       new CreateLaunchTemplateCommand({
@@ -43,7 +41,6 @@ describe('EC2 launch templates', () => {
     );
     ltId = out.LaunchTemplate?.LaunchTemplateId as string;
   });
-  afterEach(() => cloud.dispose());
 
   const versions = async (Versions?: string[]) =>
     (await ec2().send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: ltId, Versions }))).LaunchTemplateVersions ?? [];
@@ -165,13 +162,11 @@ describe('EC2 launch templates', () => {
 });
 
 describe('EC2 tags and networking', () => {
-  let cloud: EmbeddedCloud;
+  cloudPerTest({ seed: 32 });
   let w: Awaited<ReturnType<typeof world>>;
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 32 });
     w = await world();
   });
-  afterEach(() => cloud.dispose());
 
   it('creates, overwrites and deletes tags on instances and images', async () => {
     // Prepare

@@ -6,19 +6,16 @@ import {
   ModifyTargetGroupAttributesCommand,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedCloud } from '../../sim/cloud.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { ec2, elapse, elb, expectCode, listener, loadBalancer, type Net, network, runningInstances, targetGroup } from './elbv2-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 describe('ELBv2 target health on the virtual clock', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 5 });
   let net: Net;
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 5 });
     net = await network();
   });
-  afterEach(() => cloud.dispose());
 
   const health = async (tg: string, id?: string) =>
     (await elb().send(new DescribeTargetHealthCommand({ TargetGroupArn: tg, ...(id ? { Targets: [{ Id: id }] } : {}) }))).TargetHealthDescriptions ?? [];

@@ -12,19 +12,16 @@ import {
   ModifyRuleCommand,
   SetRulePrioritiesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedCloud } from '../../sim/cloud.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { elapse, elb, expectCode, listener, loadBalancer, type Net, network, targetGroup } from './elbv2-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 describe('ELBv2 load balancers, listeners and rules', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 9 });
   let net: Net;
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 9 });
     net = await network();
   });
-  afterEach(() => cloud.dispose());
 
   const weighted = (groups: { arn: string; weight?: number }[]) => [
     { Type: 'forward' as const, ForwardConfig: { TargetGroups: groups.map((g) => ({ TargetGroupArn: g.arn, Weight: g.weight })) } },

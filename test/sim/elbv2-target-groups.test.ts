@@ -10,19 +10,16 @@ import {
   paginateDescribeTargetGroups,
   RemoveTagsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedCloud } from '../../sim/cloud.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { elb, expectCode, listener, loadBalancer, type Net, network, targetGroup } from './elbv2-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 describe('ELBv2 target groups', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 3 });
   let net: Net;
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 3 });
     net = await network();
   });
-  afterEach(() => cloud.dispose());
 
   const create = (name: string, extra: Record<string, unknown> = {}) =>
     elb().send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: net.vpcId, ...extra }));

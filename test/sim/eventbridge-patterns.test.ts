@@ -1,9 +1,8 @@
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
 import { advance, failure } from './s3eb-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 const events = () => client(EventBridgeClient);
 
@@ -66,16 +65,14 @@ const CASES: Case[] = [
 ];
 
 describe('EventBridge event patterns (through PutRule + PutEvents)', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 2 });
   let got: unknown[];
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 2 });
     got = [];
     cloud.lambda.register('probe', async (e) => {
       got.push(e);
     });
   });
-  afterEach(() => cloud.dispose());
 
   it.each(CASES)('$name → $matches', async (c) => {
     // Prepare

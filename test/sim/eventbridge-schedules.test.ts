@@ -1,26 +1,23 @@
 import { DeleteRuleCommand, DisableRuleCommand, EnableRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
 import { advance } from './s3eb-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 const events = () => client(EventBridgeClient);
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
 describe('EventBridge scheduled rules', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 4 });
   let got: { at: number; event: any }[];
   // The clock starts on Thursday 2026-11-26 09:00:00 UTC.
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 4 });
     got = [];
     cloud.lambda.register('probe', async (event) => {
       got.push({ at: cloud.clock.now(), event });
     });
   });
-  afterEach(() => cloud.dispose());
 
   async function scheduled(name: string, expression: string) {
     const { RuleArn } = await events().send(new PutRuleCommand({ Name: name, ScheduleExpression: expression }));

@@ -11,21 +11,18 @@ import {
   PutTargetsCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
 import { advance, failure } from './s3eb-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 const events = () => client(EventBridgeClient);
 
 describe('EventBridge rules and targets', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 5 });
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 5 });
     cloud.lambda.register('probe', async () => undefined);
   });
-  afterEach(() => cloud.dispose());
 
   it('creates, describes, lists, disables, enables and deletes a rule', async () => {
     // Prepare
@@ -134,16 +131,14 @@ describe('EventBridge rules and targets', () => {
 });
 
 describe('EventBridge PutEvents and delivery', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 9 });
   let got: { at: number; event: any }[];
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 9 });
     got = [];
     cloud.lambda.register('probe', async (event) => {
       got.push({ at: cloud.clock.now(), event });
     });
   });
-  afterEach(() => cloud.dispose());
 
   const target = (Id = 'probe', extra: Record<string, string> = {}) => ({ Id, Arn: cloud.lambda.functionArn('probe'), ...extra });
 

@@ -8,27 +8,24 @@ import {
 } from '@aws-sdk/client-s3';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
 import { advance, failure } from './s3eb-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 const s3 = () => client(S3Client);
 const events = () => client(EventBridgeClient);
 
 describe('S3 Object Created notifications', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 11 });
   let got: any[];
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 11 });
     got = [];
     cloud.lambda.register('probe', async (e) => {
       got.push(e);
     });
     await s3().send(new CreateBucketCommand({ Bucket: 'artifacts' }));
   });
-  afterEach(() => cloud.dispose());
 
   it('sends the EventBridge "Object Created" event to a rule matching on a key prefix', async () => {
     // Prepare

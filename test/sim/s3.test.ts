@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { client } from '../../src/aws/clients.js';
 import { EmbeddedCloud } from '../../sim/cloud.js';
 import { failure } from './s3eb-helpers.js';
@@ -80,12 +81,10 @@ describe('S3 buckets', () => {
 });
 
 describe('S3 objects', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 3 });
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 3 });
     await s3().send(new CreateBucketCommand({ Bucket: 'objects' }));
   });
-  afterEach(() => cloud.dispose());
 
   it('puts, heads, gets (as an SDK stream) and deletes an object', async () => {
     // Prepare

@@ -10,28 +10,25 @@ import {
   SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
 import { advance, failure } from './s3eb-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 const scheduler = () => client(SchedulerClient);
 const MIN = 60_000;
 const ROLE = 'arn:aws:iam::123456789012:role/redblack-scheduler';
 
 describe('EventBridge Scheduler', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 8 });
   let got: { at: number; event: any }[];
   // The clock starts on Thursday 2026-11-26 09:00:00 UTC.
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 8 });
     got = [];
     cloud.lambda.register('teardown', async (event) => {
       got.push({ at: cloud.clock.now(), event });
     });
   });
-  afterEach(() => cloud.dispose());
 
   const utc = (iso: string) => Date.parse(iso);
   const schedule = (overrides: Partial<CreateScheduleCommandInput> = {}): CreateScheduleCommandInput => ({

@@ -8,22 +8,19 @@ import {
   ListStateMachinesCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedCloud } from '../../sim/cloud.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { createMachine, PIPELINE, ROLE, runToEnd, sfn, start } from './sfn-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 const PASS = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
 const WAIT = JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } });
 
 describe('Step Functions API', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 5 });
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 5 });
     cloud.lambda.register('plan', async (e) => ({ ready: true, ...e }));
     cloud.lambda.register('finish', async (e) => e);
   });
-  afterEach(() => cloud.dispose());
 
   describe('state machines', () => {
     it('creates, describes, lists and deletes a machine', async () => {

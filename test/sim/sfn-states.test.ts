@@ -1,17 +1,14 @@
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EmbeddedCloud } from '../../sim/cloud.js';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { createMachine, runToEnd, sfn, start } from './sfn-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 describe('Step Functions state types and limits', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 13 });
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 13 });
     cloud.lambda.register('double', async (n: number) => n * 2);
     cloud.lambda.register('describe', async (event) => ({ seen: event }));
   });
-  afterEach(() => cloud.dispose());
 
   it('runs Map and Parallel states with Lambda tasks inside, and the lambda:invoke integration', async () => {
     // Prepare

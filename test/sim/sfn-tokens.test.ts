@@ -6,18 +6,16 @@ import {
   SendTaskSuccessCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedCloud } from '../../sim/cloud.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { CALLBACK, createMachine, runToEnd, sfn, start } from './sfn-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 describe('Step Functions task tokens', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 11 });
   let tokens: { token: string; execution: string; at: number }[];
   let machine: string;
 
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 11 });
     tokens = [];
     cloud.lambda.register('notify', async (event) => {
       tokens.push({ ...event, at: cloud.clock.now() });
@@ -25,7 +23,6 @@ describe('Step Functions task tokens', () => {
     });
     machine = await createMachine(cloud, 'approval', CALLBACK);
   });
-  afterEach(() => cloud.dispose());
 
   async function started(input: unknown = { release: '1.2.0' }) {
     const arn = await start(machine, input);

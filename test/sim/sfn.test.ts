@@ -1,8 +1,7 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedCloud } from '../../sim/cloud.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { createMachine, PIPELINE, runToEnd, sfn, start } from './sfn-helpers.js';
-import { createCloud } from '../../local/cloud.js';
 
 class Flaky extends Error {
   override name = 'Flaky';
@@ -12,13 +11,12 @@ class BadInput extends Error {
 }
 
 describe('Step Functions executions', () => {
-  let cloud: EmbeddedCloud;
+  const cloud = cloudPerTest({ seed: 3 });
   let machineArn: string;
   const calls: { fn: string; at: number }[] = [];
   let planFailures: Error[] = [];
 
   beforeEach(async () => {
-    cloud = await createCloud({ seed: 3 });
     calls.length = 0;
     planFailures = [];
     cloud.lambda.register('plan', async (event) => {
@@ -33,7 +31,6 @@ describe('Step Functions executions', () => {
     });
     machineArn = await createMachine(cloud, 'pipeline', PIPELINE);
   });
-  afterEach(() => cloud.dispose());
 
   it('runs Task → Choice → Wait → Task with the Wait taking exactly its simulated time', async () => {
     // Prepare

@@ -13,21 +13,15 @@ import {
   SSMClient,
   paginateGetParametersByPath,
 } from '@aws-sdk/client-ssm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
-import { failure } from './common.js';
-import { createCloud } from '../../local/cloud.js';
+import { failure, cloudPerTest } from './common.js';
 
 const ssm = () => client(SSMClient);
 const CONFIG = '/redblack/clusters/web-prod';
 
 describe('SSM Parameter Store', () => {
-  let cloud: EmbeddedCloud;
-  beforeEach(async () => {
-    cloud = await createCloud({ seed: 2 });
-  });
-  afterEach(() => cloud.dispose());
+  const cloud = cloudPerTest({ seed: 2 });
 
   it('puts and gets a parameter, refusing to overwrite without Overwrite', async () => {
     // Act

@@ -12,22 +12,19 @@ import {
   ElasticLoadBalancingV2Client,
   ModifyTargetGroupAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudPerTest } from './common.js';
 import { client } from '../../src/aws/clients.js';
-import { EmbeddedCloud } from '../../sim/cloud.js';
-import { createCloud } from '../../local/cloud.js';
 
 const BOOT = 40;
 const INTERVAL = 10;
 const THRESHOLD = 3;
 const DRAIN = 30;
 
-let cloud: EmbeddedCloud;
+const cloud = cloudPerTest({ seed: 11 });
 beforeEach(async () => {
-  cloud = await createCloud({ seed: 11 });
   cloud.apps.defaults = { ...cloud.apps.defaults, bootSeconds: BOOT, appStartSeconds: 0 };
 });
-afterEach(() => cloud.dispose());
 
 async function world(release: string): Promise<{ tg: string; group: string }> {
   const ec2 = client(EC2Client);
@@ -104,7 +101,7 @@ describe('an ALB, a target group and an Auto Scaling group of 4', () => {
     expect(cloud.ec2.store.instances.size).toBeGreaterThan(8);
   });
 
-  it('does not replace a new group whose target group never became InService (AWS-FACTS 3.2)', async () => {
+  it('does not replace a new group whose target group never became InService (Auto Scaling health checks: ELB checks start once the traffic source is InService)', async () => {
     // Prepare
     cloud.apps.set('2.0.0-bad', { healthy: false });
     const { tg } = await world('2.0.0-bad');

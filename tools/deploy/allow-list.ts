@@ -1,7 +1,7 @@
 /**
- * Grants in serverless.yml that no run in test/deploy/observe.ts exercises, per function, with
+ * Grants in serverless.yml that no run in test/tools/deploy/observe.ts exercises, per function, with
  * the code path that needs them and why the runs do not reach it. Everything else a role grants
- * must have been seen in the call log (test/deploy/iam.test.ts). An entry that becomes observed,
+ * must have been seen in the call log (test/tools/deploy/iam.test.ts). An entry that becomes observed,
  * or is no longer granted, fails the test: keep this list exact.
  */
 export type AllowList = Record<string, Record<string, string>>;

@@ -23,7 +23,7 @@ export interface Trigger {
   input?: unknown;
 }
 
-/** The entry points of DESIGN.md, as rules of the template. */
+/** The entry points of docs/design.md, as rules of the template. */
 export const TRIGGERS = (bucket: string): Trigger[] => [
   {
     what: 'S3 Object Created under releases/',

@@ -4,6 +4,7 @@
  * into embedded-cloud faults.
  */
 import fc from 'fast-check';
+import { functionKeys } from '../deploy/serverless.js';
 
 /** The AWS operations the pipeline calls, per IAM service prefix (grep `new *Command(` in src/aws). */
 export const OPERATIONS: Record<string, readonly string[]> = {
@@ -50,19 +51,7 @@ export const OPERATIONS: Record<string, readonly string[]> = {
 };
 
 /** Every Lambda function a deployment runs (serverless keys); the on-demand manualRollback is killed in test/pipeline/retries.test.ts. */
-export const FUNCTION_KEYS = [
-  'trigger',
-  'plan',
-  'verifyImage',
-  'bakeImage',
-  'checkBake',
-  'launchGroup',
-  'healthGate',
-  'swapTargetGroup',
-  'finalize',
-  'rollback',
-  'teardown',
-] as const;
+export const FUNCTION_KEYS: readonly string[] = functionKeys().filter((key) => key !== 'manualRollback');
 
 /**
  * throttle: the service's own throttling code; internal/unavailable: HTTP 500/503 (retryable);

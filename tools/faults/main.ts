@@ -2,7 +2,7 @@
  * npm run faults -- [--runs N] [--seed S] [--json] [--no-shrink] [--workers W]
  *
  * Runs N seeded fault scenarios (seeds S … S+N-1) on the embedded cloud and checks the invariants
- * of DESIGN.md throughout each. Exits 1 if any scenario violates one; each violation prints its
+ * of docs/design.md throughout each. Exits 1 if any scenario violates one; each violation prints its
  * seed, the shrunk minimal fault list, and the command that replays it. Scenarios run on
  * `--workers` threads (default: 2, or 1 on a single core); every figure depends only on the seeds.
  */

@@ -1,7 +1,7 @@
 /**
  * The periodic health-check pass: every 10 s while some group has instances (or target groups
  * being removed). EC2 checks also run on every EC2 state change; ELB checks only here, after
- * the grace period and once the traffic source is InService (AWS-FACTS §3.2).
+ * the grace period and once the traffic source is InService (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-health-checks.html).
  */
 import type { Cancel } from '../../clock.js';
 import type { Engine } from './engine.js';

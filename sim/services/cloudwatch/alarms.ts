@@ -1,6 +1,6 @@
 /**
  * Metric alarms: PutMetricAlarm validation, DescribeAlarms, SetAlarmState, DeleteAlarms and the
- * evaluation every Period seconds (AWS-FACTS §10.1). A new alarm starts INSUFFICIENT_DATA; each
+ * evaluation every Period seconds (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html). A new alarm starts INSUFFICIENT_DATA; each
  * evaluation looks at the last EvaluationPeriods periods, counts breaching datapoints against
  * DatapointsToAlarm and applies TreatMissingData (CloudWatch's "M out of N" rule).
  */

@@ -1,4 +1,4 @@
-/** GetMetricData and GetMetricStatistics over the metric store (AWS-FACTS §10.2). */
+/** GetMetricData and GetMetricStatistics over the metric store (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html). */
 import type {
   Datapoint,
   GetMetricDataCommandInput,

@@ -1,4 +1,4 @@
-/** CloudWatch parameter checks and their wire codes (AWS-FACTS §1.2, §10). */
+/** CloudWatch parameter checks and their wire codes (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CommonErrors.html). */
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { AwsFault } from '../../aws-fault.js';
 

@@ -1,4 +1,4 @@
-/** Shared EC2 helpers: errors, id checks, tags, filters, pagination (AWS-FACTS §2). */
+/** Shared EC2 helpers: errors, id checks, tags, filters, pagination (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). */
 import type { Filter, Tag, TagSpecification } from '@aws-sdk/client-ec2';
 import { AwsFault } from '../../aws-fault.js';
 

@@ -1,4 +1,4 @@
-/** AMIs and their snapshots (AWS-FACTS §2.4). */
+/** AMIs and their snapshots (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html). */
 import type {
   BlockDeviceMapping,
   CreateImageCommandInput,

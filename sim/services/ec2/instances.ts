@@ -1,4 +1,4 @@
-/** Instance API operations and launch-parameter resolution (AWS-FACTS §2.1–2.3). */
+/** Instance API operations and launch-parameter resolution (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html). */
 import type {
   DescribeInstancesCommandInput,
   DescribeInstancesCommandOutput,

@@ -1,5 +1,5 @@
 /**
- * Instance state machine on the virtual clock (AWS-FACTS §2.1): boots, stops, terminations,
+ * Instance state machine on the virtual clock (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html): boots, stops, terminations,
  * failed boots, bake builders, and visibility of terminated instances for an hour.
  */
 import type { Tag } from '@aws-sdk/client-ec2';

@@ -1,4 +1,4 @@
-/** CreateTags / DeleteTags across every EC2 resource the simulator keeps (AWS-FACTS §2.6). */
+/** CreateTags / DeleteTags across every EC2 resource the simulator keeps (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html). */
 import type { CreateTagsCommandInput, CreateTagsCommandOutput, DeleteTagsCommandInput, DeleteTagsCommandOutput } from '@aws-sdk/client-ec2';
 import { applyTags, checkId, dryRun, fault, invalidParam, need, type Tags, validateTags } from './common.js';
 import type { Images } from './images.js';

@@ -1,4 +1,4 @@
-/** Launch templates and their versions (AWS-FACTS §2.5). */
+/** Launch templates and their versions (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html). */
 import type {
   CreateLaunchTemplateCommandInput,
   CreateLaunchTemplateCommandOutput,

@@ -1,4 +1,4 @@
-/** Listener and rule actions: validation and the shape AWS echoes back (AWS-FACTS §4.5). */
+/** Listener and rule actions: validation and the shape AWS echoes back (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Action.html). */
 import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AwsFault, validationError } from '../../aws-fault.js';
 import type { ElbSim } from '../elbv2.js';

@@ -1,4 +1,4 @@
-/** Target group attributes: defaults and value checks (AWS-FACTS §4.2). All values are strings. */
+/** Target group attributes: defaults and value checks (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html). All values are strings. */
 import type { TargetGroupAttribute } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AwsFault, validationError } from '../../aws-fault.js';
 import type { TargetGroupRec } from './model.js';

@@ -1,5 +1,5 @@
 /**
- * Targets and their health on the virtual clock (AWS-FACTS §4.3, §4.4). Each target is checked
+ * Targets and their health on the virtual clock (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html). Each target is checked
  * every HealthCheckIntervalSeconds, aligned to its registration time; a target group keeps one
  * clock event, at its earliest due check, so an hour of 100 targets costs a few thousand events.
  * Targets of a group no listener or rule forwards to are `unused` and not checked (AWS).

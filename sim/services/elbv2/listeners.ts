@@ -1,4 +1,4 @@
-/** CreateListener / DescribeListeners / ModifyListener / DeleteListener (AWS-FACTS §4.5). */
+/** CreateListener / DescribeListeners / ModifyListener / DeleteListener (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyListener.html). */
 import type {
   CreateListenerCommandInput,
   CreateListenerCommandOutput,

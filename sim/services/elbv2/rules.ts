@@ -1,4 +1,4 @@
-/** CreateRule / DescribeRules / ModifyRule / DeleteRule / SetRulePriorities (AWS-FACTS §4.5). */
+/** CreateRule / DescribeRules / ModifyRule / DeleteRule / SetRulePriorities (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyRule.html). */
 import type {
   CreateRuleCommandInput,
   CreateRuleCommandOutput,

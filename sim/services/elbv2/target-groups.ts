@@ -1,4 +1,4 @@
-/** CreateTargetGroup … ModifyTargetGroupAttributes (AWS-FACTS §4.1, §4.2, §4.6). */
+/** CreateTargetGroup … ModifyTargetGroupAttributes (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html). */
 import type {
   CreateTargetGroupCommandInput,
   CreateTargetGroupCommandOutput,
@@ -210,7 +210,7 @@ export class TargetGroups {
   delete(input: DeleteTargetGroupCommandInput): void {
     const arn = required(input.TargetGroupArn, 'TargetGroupArn');
     const tg = this.sim.state.targetGroups.get(arn);
-    // AWS models only ResourceInUse for this call: deleting a missing group succeeds (AWS-FACTS §4.6).
+    // AWS models only ResourceInUse for this call: deleting a missing group succeeds (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html).
     if (!tg) return;
     if (this.sim.loadBalancersOf(arn).length > 0 || tg.inUse) {
       throw new AwsFault('ResourceInUse', `Target group '${arn}' is currently in use by a listener or a rule`);

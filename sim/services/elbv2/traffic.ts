@@ -1,6 +1,6 @@
 /**
  * Simulated traffic and the AWS/ApplicationELB metrics it produces, one datapoint per minute
- * (AWS-FACTS §10.3). Each load balancer takes `requestsPerSecond`, spread evenly over its
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html). Each load balancer takes `requestsPerSecond`, spread evenly over its
  * listeners; a listener's default action splits it over target groups by weight, a group over its
  * routed targets (healthy ones, or all when too few are healthy: fail open). A request to a
  * target whose app does not answer is a target 5XX. Count metrics are only published when

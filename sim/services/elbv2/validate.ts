@@ -1,4 +1,4 @@
-/** Parameter checks ELBv2 makes before it changes anything (AWS-FACTS §4), with AWS's wire codes. */
+/** Parameter checks ELBv2 makes before it changes anything (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/CommonErrors.html and each action's page), with AWS's wire codes. */
 import type { Tag } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AwsFault, validationError } from '../../aws-fault.js';
 

@@ -1,6 +1,6 @@
 /**
  * S3 event notifications: the bucket configuration's rules, and the two event shapes S3 sends —
- * the classic `{Records:[…]}` message for Lambda (AWS-FACTS §7.2) and the EventBridge
+ * the classic `{Records:[…]}` message for Lambda (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html) and the EventBridge
  * "Object Created" event (§7.3).
  */
 import { Event, type LambdaFunctionConfiguration, type NotificationConfiguration } from '@aws-sdk/client-s3';
@@ -120,7 +120,7 @@ export function formEncodeKey(key: string): string {
   return out;
 }
 
-/** Classic notification message for one Lambda configuration (AWS-FACTS §7.2). */
+/** Classic notification message for one Lambda configuration (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html). */
 export function classicMessage(ctx: SimContext, e: ObjectEvent, configurationId: string | undefined): unknown {
   const object: Record<string, unknown> = { key: formEncodeKey(e.key), size: e.size, eTag: e.etag };
   if (e.versionId !== undefined) object.versionId = e.versionId;
@@ -147,7 +147,7 @@ export function classicMessage(ctx: SimContext, e: ObjectEvent, configurationId:
   };
 }
 
-/** EventBridge "Object Created" event (AWS-FACTS §7.3); the key is sent raw, as moto and the docs' examples do. */
+/** EventBridge "Object Created" event (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html); the key is sent raw, as moto and the docs' examples do. */
 export function eventBridgeEvent(ctx: SimContext, e: ObjectEvent): Record<string, unknown> {
   const object: Record<string, unknown> = { key: e.key, size: e.size, etag: e.etag };
   if (e.versionId !== undefined) object['version-id'] = e.versionId;

@@ -33,7 +33,7 @@ export const MAX_PUT_BYTES = 5 * 1024 ** 3;
 
 export const noSuchBucket = (name: string): AwsFault => new AwsFault('NoSuchBucket', `The specified bucket does not exist: ${name}`, 404);
 export const noSuchKey = (): AwsFault => new AwsFault('NoSuchKey', 'The specified key does not exist.', 404);
-/** HEAD errors have no body: the SDK can only name them from the status (AWS-FACTS §7.1). */
+/** HEAD errors have no body: the SDK can only name them from the status (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html). */
 export const headNotFound = (): AwsFault => new AwsFault('NotFound', 'UnknownError', 404);
 
 /**

@@ -1,4 +1,4 @@
-/** CreateSchedule/UpdateSchedule input checks (AWS-FACTS §5.1), producing the stored definition. */
+/** CreateSchedule/UpdateSchedule input checks (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html), producing the stored definition. */
 import type { CreateScheduleCommandInput, FlexibleTimeWindow, Target } from '@aws-sdk/client-scheduler';
 import { AwsFault } from '../../aws-fault.js';
 import { ExpressionError, isTimeZone, parseSchedule, type Schedule } from '../eventbridge/schedule-expression.js';

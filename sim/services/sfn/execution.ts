@@ -3,7 +3,7 @@ import type { HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
-/** AWS hard limit on history events of a STANDARD execution (AWS-FACTS §6.4): reaching it fails the execution. */
+/** AWS hard limit on history events of a STANDARD execution (https://docs.aws.amazon.com/step-functions/latest/dg/limits-overview.html): reaching it fails the execution. */
 export const HISTORY_LIMIT = 25_000;
 /** Where a warning is printed, so a looping workflow is noticed before it hits the limit. */
 export const HISTORY_WARNING = 20_000;

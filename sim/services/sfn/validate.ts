@@ -1,4 +1,4 @@
-/** Step Functions request validation: names, ARNs, JSON payloads, limits (AWS-FACTS §6). */
+/** Step Functions request validation: names, ARNs, JSON payloads, limits (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html). */
 import { AwsFault } from '../../aws-fault.js';
 
 export const MAX_PAYLOAD_BYTES = 262_144;

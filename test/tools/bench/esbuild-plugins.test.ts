@@ -11,23 +11,27 @@ import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
-const plugins = createRequire(import.meta.url)('../../../tools/build/esbuild-plugins.cjs') as esbuild.Plugin[];
+const { esbuildOptions } = createRequire(import.meta.url)('../../../tools/build/esbuild.config.cjs') as { esbuildOptions: esbuild.BuildOptions };
 
 const EC2_ENTRY = "import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2'; export { DescribeInstancesCommand, EC2Client };";
 
-/** `contents` bundled as serverless.yml bundles a function, with or without our plugins. */
-async function bundle(withPlugins: boolean, contents = EC2_ENTRY): Promise<string> {
+/** `contents` bundled as serverless.yml bundles a function, with or without our plugins (each build once: the EC2 ones are slow). */
+const built = new Map<string, Promise<string>>();
+function bundle(withPlugins: boolean, contents = EC2_ENTRY): Promise<string> {
+  const key = `${withPlugins}:${contents}`;
+  if (!built.has(key)) built.set(key, build(withPlugins, contents));
+  return built.get(key) as Promise<string>;
+}
+
+async function build(withPlugins: boolean, contents: string): Promise<string> {
   const r = await esbuild.build({
+    ...esbuildOptions,
     stdin: { contents, resolveDir: ROOT, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    outfile: join(ROOT, 'bundle.mjs'),
+    // Loaded from a temporary folder below, where a map would be one more file to write.
+    sourcemap: false,
     write: false,
-    plugins: withPlugins ? plugins : [],
+    plugins: withPlugins ? esbuildOptions.plugins : [],
     logLevel: 'silent',
   });
   return r.outputFiles?.[0]?.text ?? '';

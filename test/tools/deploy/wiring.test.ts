@@ -1,5 +1,5 @@
 /**
- * The packaged template's wiring: every entry point of DESIGN.md exists and reaches its target,
+ * The packaged template's wiring: every entry point of docs/design.md exists and reaches its target,
  * scheduling can invoke teardown only, the state machine only this stack's functions, the bucket
  * is TLS-only, no dependency cycle — and the embedded stack (local/stack.ts) is the same stack.
  * Each check is also shown failing on a broken copy of the template.

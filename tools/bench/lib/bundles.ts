@@ -1,19 +1,19 @@
 /**
- * The Lambda bundles: each function of serverless.yml built with esbuild and the settings of its
- * `custom.esbuild` block, its size, what dominates it, and its module-init time — the median of
+ * The Lambda bundles: each function of serverless.yml built with esbuild and the settings
+ * serverless-esbuild uses (tools/build/esbuild.config.cjs), its size, what dominates it, and its module-init time — the median of
  * five fresh `node` processes importing it (a cold start's init phase, minus the runtime's own).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { ROOT, serverlessFunctions } from '../../deploy/serverless.js';
 import { round } from './common.js';
 
-const ROOT = new URL('../../../', import.meta.url).pathname;
-const SERVERLESS = join(ROOT, 'serverless.yml');
+const { esbuildOptions } = createRequire(import.meta.url)('../../build/esbuild.config.cjs') as { esbuildOptions: esbuild.BuildOptions };
 
 export interface FunctionDef {
   name: string;
@@ -21,47 +21,10 @@ export interface FunctionDef {
   memoryMb: number;
 }
 
-/** Functions, handlers and memory sizes, read from serverless.yml (no YAML dependency: its shape is fixed). */
-export function functionsOf(yml = readFileSync(SERVERLESS, 'utf8')): FunctionDef[] {
-  const provider = Number(/^provider:[\s\S]*?^ {2}memorySize: (\d+)/m.exec(yml)?.[1] ?? 1024);
-  const block = yml.slice(yml.search(/^functions:/m));
-  const out: FunctionDef[] = [];
-  const re = /^ {2}(\w+):\n((?: {4}.*\n|\n)*)/gm;
-  for (const m of block.matchAll(re)) {
-    const body = m[2] as string;
-    const handler = /^ {4}handler: (\S+)\.handler/m.exec(body)?.[1];
-    if (!handler) continue;
-    const memory = Number(/^ {4}memorySize: (\d+)/m.exec(body)?.[1] ?? provider);
-    out.push({ name: m[1] as string, entry: join(ROOT, `${handler}.ts`), memoryMb: memory });
-  }
-  return out;
+/** Functions, handlers and memory sizes, read from serverless.yml. */
+export function functionsOf(): FunctionDef[] {
+  return serverlessFunctions().map((f) => ({ name: f.key, entry: join(ROOT, f.source), memoryMb: f.memoryMb }));
 }
-
-/** serverless.yml's `custom.esbuild`, as esbuild options (checked against the file, not guessed). */
-function configuredOptions(yml: string): esbuild.BuildOptions & { plugins: esbuild.Plugin[] } {
-  const block = /^ {2}esbuild:\n((?: {4}.*\n)+)/m.exec(yml)?.[1] ?? '';
-  const want = (re: RegExp, what: string) => {
-    if (!re.test(block)) throw new Error(`serverless.yml custom.esbuild changed (${what}): update tools/bench/lib/bundles.ts`);
-  };
-  want(/minify: true/, 'minify');
-  want(/format: esm/, 'format');
-  want(/target: node22/, 'target');
-  want(/mainFields: \['module', 'main'\]/, 'mainFields');
-  const banner = /js: "(.*)"/.exec(block)?.[1] ?? '';
-  const pluginsFile = /^ {4}plugins: (\S+)/m.exec(block)?.[1];
-  return {
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    banner: { js: banner },
-    plugins: pluginsFile ? loadPlugins(join(ROOT, pluginsFile)) : [],
-  };
-}
-
-const loadPlugins = (file: string): esbuild.Plugin[] => createRequire(import.meta.url)(file) as esbuild.Plugin[];
 
 export interface BundleMeasure {
   name: string;
@@ -80,19 +43,14 @@ export interface BundleMeasure {
 export interface BundleReport {
   /** As serverless.yml builds them today. */
   configured: BundleMeasure[];
-  /** With build/esbuild-plugins.cjs (SDK schema keys inlined), when serverless.yml does not use it yet. */
+  /** With tools/build/esbuild-plugins.cjs added, when the build settings lacked it: null since they always carry it. */
   withSchemaKeys: BundleMeasure[] | null;
 }
 
 export async function measureBundles(options: { runs?: number } = {}): Promise<BundleReport> {
-  const yml = readFileSync(SERVERLESS, 'utf8');
-  const fns = functionsOf(yml);
-  const base = configuredOptions(yml);
-  const configured = await buildAll(fns, base, 'configured', options.runs ?? 5);
-  const ours = join(ROOT, 'tools/build/esbuild-plugins.cjs');
-  const usesOurs = /plugins: \S*esbuild-plugins\.cjs/.test(yml);
-  const withSchemaKeys = usesOurs ? null : await buildAll(fns, { ...base, plugins: [...base.plugins, ...loadPlugins(ours)] }, 'schema-keys', options.runs ?? 5);
-  return { configured, withSchemaKeys };
+  const configured = await buildAll(functionsOf(), esbuildOptions, 'configured', options.runs ?? 5);
+  // The shared build settings always carry the schema-keys plugin: there is no second variant.
+  return { configured, withSchemaKeys: null };
 }
 
 async function buildAll(fns: FunctionDef[], options: esbuild.BuildOptions, variant: string, runs: number): Promise<BundleMeasure[]> {
@@ -102,9 +60,10 @@ async function buildAll(fns: FunctionDef[], options: esbuild.BuildOptions, varia
   for (const fn of fns) {
     const file = join(dir, `${fn.name}.mjs`);
     const result = await esbuild.build({ ...options, entryPoints: [fn.entry], outfile: file, write: false, metafile: true, logLevel: 'silent' });
-    const code = result.outputFiles?.[0]?.contents ?? new Uint8Array();
+    // The bundle itself, not its source map.
+    const code = result.outputFiles?.find((f) => f.path.endsWith('.mjs'))?.contents ?? new Uint8Array();
     writeFileSync(file, code);
-    const meta = Object.values(result.metafile?.outputs ?? {})[0];
+    const meta = Object.entries(result.metafile?.outputs ?? {}).find(([path]) => path.endsWith('.mjs'))?.[1];
     const byPackage = new Map<string, number>();
     for (const [path, v] of Object.entries(meta?.inputs ?? {})) {
       const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? (path.startsWith('src/') || path.startsWith('functions/') ? 'redblack (src, functions)' : path);

@@ -1,7 +1,7 @@
 /**
  * Local speed: what a developer waits for. Each command runs in a fresh child process, as the
  * npm script would (tsx loading TypeScript included), timed from spawn to exit, with the child's
- * peak RSS (bench/lib/maxrss.mjs reports it on exit).
+ * peak RSS (tools/bench/lib/maxrss.mjs reports it on exit).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,7 +20,7 @@ export interface LocalRun {
 
 export function runLocal(script: string, args: string[]): LocalRun {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './bench/lib/maxrss.mjs', script, ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './tools/bench/lib/maxrss.mjs', script, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
