@@ -10,16 +10,12 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { client } from './clients.js';
+import { tolerate } from './not-found.js';
 
 const sfn = () => client(SFNClient);
 
 export async function describeExecution(executionArn: string): Promise<DescribeExecutionCommandOutput | undefined> {
-  try {
-    return await sfn().send(new DescribeExecutionCommand({ executionArn }));
-  } catch (err) {
-    if ((err as Error).name === 'ExecutionDoesNotExist') return undefined;
-    throw err;
-  }
+  return tolerate('ExecutionDoesNotExist', sfn().send(new DescribeExecutionCommand({ executionArn })));
 }
 
 /**

@@ -42,12 +42,7 @@ export async function deleteSchedule(name: string, group: string): Promise<void>
 
 /** When a one-shot schedule fires (its `at(…)` expression, UTC), or undefined when there is none. */
 export async function scheduleTime(name: string, group: string): Promise<Date | undefined> {
-  try {
-    const out = await client(SchedulerClient).send(new GetScheduleCommand({ Name: name, GroupName: group }));
-    const at = /^at\((.+)\)$/.exec(out.ScheduleExpression ?? '')?.[1];
-    return at ? new Date(`${at}Z`) : undefined;
-  } catch (err) {
-    if ((err as Error).name === 'ResourceNotFoundException') return undefined;
-    throw err;
-  }
+  const out = await tolerate('ResourceNotFoundException', client(SchedulerClient).send(new GetScheduleCommand({ Name: name, GroupName: group })));
+  const at = /^at\((.+)\)$/.exec(out?.ScheduleExpression ?? '')?.[1];
+  return at ? new Date(`${at}Z`) : undefined;
 }
