@@ -5,6 +5,7 @@
  */
 import { describeGroup, groupQuota, groupTag } from '../../aws/autoscaling.js';
 import { describeOwnImage } from '../../aws/ec2.js';
+import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describeTargetGroup } from '../../aws/elbv2.js';
 import { artifactExists } from '../../aws/s3.js';
 import { TAG } from '../../aws/tags.js';
@@ -56,9 +57,9 @@ export async function plan(ctx: Ctx, cluster: string, o: DeployOptions): Promise
   const newestSequence = (newest ? parseServerGroup(newest.name)?.sequence : undefined) ?? (live && !parseServerGroup(live.name) ? 0 : undefined);
   const next = serverGroupName(cluster, nextSequence(sequences, newestSequence));
 
-  const changes = await differences(live?.name, next, request.input.release, request.input.imageId ?? (config.bake ? 'baked from the artifact' : undefined));
-  const steps = trafficPlan(config.traffic.steps, config.traffic.waitSeconds);
   const tg = live?.targetGroupArn ? await describeTargetGroup(live.targetGroupArn) : undefined;
+  const changes = await differences(live?.name, next, request.input.release, request.input.imageId ?? (config.bake ? 'baked from the artifact' : undefined), live?.image, tg);
+  const steps = trafficPlan(config.traffic.steps, config.traffic.waitSeconds);
   const interval = tg?.HealthCheckIntervalSeconds ?? config.launch?.targetGroup.healthCheckIntervalSeconds ?? 10;
   const threshold = tg?.HealthyThresholdCount ?? config.launch?.targetGroup.healthyThresholdCount ?? 3;
   const liveGroup = live ? await describeGroup(live.name) : undefined;
@@ -101,22 +102,27 @@ export async function plan(ctx: Ctx, cluster: string, o: DeployOptions): Promise
 }
 
 /** Every setting the new group clones from the live one, and what it will be. */
-async function differences(liveName: string | undefined, next: string, release: string, image: string | undefined) {
+async function differences(liveName: string | undefined, next: string, release: string, image: string | undefined, liveImage: string | undefined, tg: TargetGroup | undefined) {
   const g = liveName ? await describeGroup(liveName) : undefined;
   const rows: { setting: string; live: string | number | null; next: string | number | null }[] = [];
   const same = (setting: string, value: unknown) => rows.push({ setting, live: value === undefined ? null : String(value), next: value === undefined ? null : String(value) });
   rows.push({ setting: 'name', live: liveName ?? null, next });
   rows.push({ setting: `tag ${TAG.release}`, live: (g && groupTag(g, TAG.release)) ?? null, next: release });
-  rows.push({ setting: 'image', live: null, next: image ?? null });
+  rows.push({ setting: 'image', live: liveImage ?? null, next: image ?? null });
   rows.push({ setting: 'target group', live: g?.TargetGroupARNs?.[0]?.split('/')[1] ?? null, next: targetGroupName(next) });
   if (!g) return rows;
   same('min / desired / max', `${g.MinSize} / ${g.DesiredCapacity} / ${g.MaxSize}`);
   same('subnets', g.VPCZoneIdentifier);
-  same('health check', `${g.HealthCheckType} (grace ${g.HealthCheckGracePeriod}s)`);
+  same('group health check', `${g.HealthCheckType} (grace ${g.HealthCheckGracePeriod}s)`);
   same('default cooldown', g.DefaultCooldown);
   same('termination policies', g.TerminationPolicies?.join(', '));
   same('capacity rebalance', g.CapacityRebalance);
   same('launch template', g.LaunchTemplate?.LaunchTemplateName ?? g.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification?.LaunchTemplateName);
   for (const t of g.Tags ?? []) if (t.Key && !t.Key.startsWith('redblack:')) same(`tag ${t.Key}`, t.Value);
+  if (tg) {
+    same('target group port', `${tg.Protocol} ${tg.Port} (${tg.TargetType ?? 'instance'})`);
+    same('target health check', `${tg.HealthCheckProtocol} ${tg.HealthCheckPath ?? ''} every ${tg.HealthCheckIntervalSeconds}s, ${tg.HealthyThresholdCount} healthy / ${tg.UnhealthyThresholdCount} unhealthy`);
+    same('health check matcher', tg.Matcher?.HttpCode);
+  }
   return rows;
 }
