@@ -29,7 +29,7 @@ export class AutoScalingSim {
     return [...this.state.groups.keys()].sort();
   }
 
-  /** The account's quota of groups in the Region: 200 by default (DescribeAccountLimits API reference). */
+  /** The account's quota of groups in the Region: 200 by default (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeAccountLimits.html). */
   groupLimit = 200;
 
   DescribeAccountLimits(_input: asg.DescribeAccountLimitsCommandInput): Out<asg.DescribeAccountLimitsCommandOutput> {

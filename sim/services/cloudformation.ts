@@ -36,7 +36,8 @@ export class CloudFormationSim {
   DescribeStacks(input: cfn.DescribeStacksCommandInput): Out<cfn.DescribeStacksCommandOutput> {
     const wanted = input.StackName;
     const found = wanted === undefined ? [...this.stacks.values()] : [...this.stacks.values()].filter((s) => s.name === wanted || s.id === wanted);
-    // AWS answers an unknown stack name with a 400 ValidationError, not an empty list.
+    // AWS answers an unknown stack name with a 400 ValidationError, not an empty list
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html).
     if (wanted !== undefined && found.length === 0) throw new AwsFault('ValidationError', `Stack with id ${wanted} does not exist`);
     return {
       Stacks: found.map((s) => ({

@@ -54,7 +54,7 @@ export async function status(ctx: Ctx, cluster?: string): Promise<Outcome> {
 /**
  * Deployments refused before they changed anything (Plan, or an on-demand rollback's checks): that writes nothing (it changes nothing, by design), so
  * they are the failed executions of the cluster with no ledger record, read from Step Functions
- * (which keeps closed executions 90 days).
+ * (which keeps closed executions 90 days: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
  */
 async function planFailures(stateMachineArn: string, cluster: string, recorded: Set<string>, limit: number) {
   const failed = (await recentExecutions(stateMachineArn, 1000, 'FAILED')).filter((e) => e.name?.startsWith(`${cluster}-`) && !recorded.has(e.name));
