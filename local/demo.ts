@@ -46,6 +46,8 @@ export interface DemoResult {
   stateTransitions: number;
   apiCalls: number;
   lambdaInvocations: number;
+  /** What failed after the commit point (e.g. a notification): logged and counted, the deployment stands. */
+  warnings: string[];
 }
 
 export const DEMO_RELEASE = '1.1.0';
@@ -156,7 +158,7 @@ export class DemoSession {
     const rolledBack = cloud.lambda.invocations.slice(invocations0).some((i) => i.function === 'rollback' && i.outcome === 'ok');
     const output =
       done.status === 'SUCCEEDED' && done.output
-        ? (JSON.parse(done.output) as { from: string | null; to: string; teardown: { serverGroup: string; at: string } | null })
+        ? (JSON.parse(done.output) as { from: string | null; to: string; teardown: { serverGroup: string; at: string } | null; warnings?: string[] })
         : undefined;
     const stateTransitions = done.transitions;
     const apiCalls = cloud.log.mark() - calls0;
@@ -186,6 +188,7 @@ export class DemoSession {
       stateTransitions,
       apiCalls,
       lambdaInvocations,
+      warnings: output?.warnings ?? [],
     };
   }
 

@@ -13,6 +13,17 @@ export interface Scenario {
   expect: 'succeeded' | 'rolled-back';
   /** Arm faults once the world is ready, just before the artifact is uploaded. */
   arm?: (cloud: EmbeddedCloud, release: string) => void;
+  /**
+   * Against an endpoint (`--endpoint`: moto, LocalStack), which runs no user data and serves no
+   * requests: why the scenario cannot run there, or what the runner does through the API instead of
+   * `arm`, after a step returns. Absent: it runs as is, on a prebaked image.
+   */
+  onEndpoint?: { refused: string } | { afterStep: (step: string, output: any, api: EndpointApi) => Promise<void> };
+}
+
+/** What a scenario may do to an endpoint: plain AWS API calls. */
+export interface EndpointApi {
+  setAlarm(name: string, state: 'ALARM' | 'OK', reason: string): Promise<void>;
 }
 
 export const SCENARIOS: Record<string, Scenario> = {
@@ -28,6 +39,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     world: { healthGateMinutes: 8 },
     expect: 'rolled-back',
     arm: (cloud, release) => cloud.apps.set(release, { healthy: false }),
+    onEndpoint: { refused: 'the endpoint runs no application, so no target can fail its health check' },
   },
   'bake-failure': {
     name: 'bake-failure',
@@ -35,6 +47,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     world: {},
     expect: 'rolled-back',
     arm: (cloud, release) => cloud.apps.set(release, { installFails: true }),
+    onEndpoint: { refused: 'the endpoint runs no user data, so nothing is baked and no install can fail' },
   },
   'alarm-during-shift': {
     name: 'alarm-during-shift',
@@ -42,6 +55,12 @@ export const SCENARIOS: Record<string, Scenario> = {
     world: { steps: [10, 50, 100], stepWaitSeconds: 300, alarms: ['web-prod-5xx'] },
     expect: 'rolled-back',
     arm: (cloud, release) => cloud.apps.set(release, { errorRate: 0.4 }),
+    // No requests reach an endpoint's targets: the alarm the 5xx would raise is set through the API.
+    onEndpoint: {
+      afterStep: async (step, output, api) => {
+        if (step === 'SwapTargetGroup' && output?.step === 10) await api.setAlarm('web-prod-5xx', 'ALARM', 'scenario alarm-during-shift: 40% of requests fail at 10%');
+      },
+    },
   },
   'first-deploy': {
     name: 'first-deploy',

@@ -8,8 +8,9 @@ import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aw
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { client } from '../src/aws/clients.js';
+import { tolerate } from '../src/aws/not-found.js';
 import { ENV_NAMES } from '../src/env.js';
 import { resolveDefinition } from '../sim/asl.js';
 import type { EmbeddedCloud } from '../sim/cloud.js';
@@ -62,35 +63,48 @@ export async function createStack(options: { stage?: string; account: string; fu
   };
   const role = (name: string) => `arn:aws:iam::${account}:role/${name}`;
 
-  await client(DynamoDBClient).send(
-    new CreateTableCommand({
-      TableName: names.table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
+  // Every create tolerates what an earlier run against the same endpoint already made.
+  await tolerate(
+    'ResourceInUseException',
+    client(DynamoDBClient).send(
+      new CreateTableCommand({
+        TableName: names.table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    ),
   );
-  await client(DynamoDBClient).send(
-    new UpdateTimeToLiveCommand({ TableName: names.table, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }),
+  // An earlier run enabled it: "TimeToLive is already enabled".
+  await tolerate(
+    'ValidationException',
+    client(DynamoDBClient).send(new UpdateTimeToLiveCommand({ TableName: names.table, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } })),
   );
 
-  await client(S3Client).send(new CreateBucketCommand({ Bucket: names.bucket }));
+  await tolerate('BucketAlreadyOwnedByYou', client(S3Client).send(new CreateBucketCommand({ Bucket: names.bucket })));
   await client(S3Client).send(new PutBucketVersioningCommand({ Bucket: names.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   await client(S3Client).send(
     new PutBucketNotificationConfigurationCommand({ Bucket: names.bucket, NotificationConfiguration: { EventBridgeConfiguration: {} } }),
   );
 
-  await client(SchedulerClient).send(new CreateScheduleGroupCommand({ Name: names.scheduleGroup }));
+  await tolerate('ConflictException', client(SchedulerClient).send(new CreateScheduleGroupCommand({ Name: names.scheduleGroup })));
 
-  const created = await client(SFNClient).send(
-    new CreateStateMachineCommand({ name: names.stateMachine, definition: deployDefinition(functionArn), roleArn: role(`redblack-${stage}-deploy`) }),
-  );
+  const definition = deployDefinition(functionArn);
+  const created = await client(SFNClient)
+    .send(new CreateStateMachineCommand({ name: names.stateMachine, definition, roleArn: role(`redblack-${stage}-deploy`) }))
+    .catch(async (err: Error) => {
+      if (err.name !== 'StateMachineAlreadyExists') throw err;
+      // The one an earlier run made: its definition is brought up to date.
+      const arn = `arn:aws:states:${await client(SFNClient).config.region()}:${account}:stateMachine:${names.stateMachine}`;
+      await client(SFNClient).send(new UpdateStateMachineCommand({ stateMachineArn: arn, definition }));
+      return { stateMachineArn: arn };
+    });
   const stateMachineArn = created.stateMachineArn as string;
 
   const events = client(EventBridgeClient);
@@ -134,3 +148,4 @@ export async function createStack(options: { stage?: string; account: string; fu
   for (const [k, v] of Object.entries(env)) process.env[ENV_NAMES[k as keyof typeof ENV_NAMES]] = v;
   return { stage, bucket: names.bucket, table: names.table, scheduleGroup: names.scheduleGroup, stateMachineArn, functionArn };
 }
+

@@ -3,6 +3,7 @@
  * clients through a middleware placed after the SDK's retry step. Production code is wired to it
  * with `cloud.wire(connect)` (see `local/cloud.ts`) and cannot tell it from AWS.
  */
+import { seedAmbientRandomness } from './ambient.js';
 import { AppBehaviours } from './apps.js';
 import { AwsFault } from './aws-fault.js';
 import { CallLog, isMutating } from './call-log.js';
@@ -13,6 +14,7 @@ import { Faults } from './faults.js';
 import { Hooks } from './hooks.js';
 import { Ids } from './ids.js';
 import { LambdaRuntime } from './lambda.js';
+import { Latency, type LatencyModel } from './latency.js';
 import type { RateLimits } from './rate-limits.js';
 import './polyfills.js';
 import { Rng } from './rng.js';
@@ -38,6 +40,8 @@ export interface CloudOptions {
   accountId?: string;
   /** SDK max attempts for the wired clients (the SDK default is 3). */
   maxAttempts?: number;
+  /** Charge simulated time where AWS spends it (latency.ts; e.g. AWS_LATENCY). Default: none. */
+  latency?: LatencyModel;
 }
 
 /** A middleware placed after the SDK's retry middleware (finalizeRequest step). */
@@ -72,6 +76,11 @@ export class EmbeddedCloud implements SimContext {
   readonly hooks = new Hooks();
   readonly log = new CallLog();
   readonly faults: Faults;
+  /**
+   * Off by default: simulated time for API calls made by functions, invocations, transitions and
+   * jitter on boots (latency.ts). Settable at any time: `cloud.useLatency(AWS_LATENCY)`.
+   */
+  latency?: Latency;
   /** Off by default: `cloud.rateLimits = new RateLimits(cloud.clock)` throttles as AWS's published buckets do. */
   rateLimits?: RateLimits;
   readonly ec2: Ec2Sim;
@@ -89,6 +98,7 @@ export class EmbeddedCloud implements SimContext {
   private readonly byPrefix: Record<string, object>;
   private readonly maxAttempts?: number;
   private disposed = false;
+  private readonly restoreAmbient: () => void;
 
   /** Use `EmbeddedCloud.create()`: it readies the SDK before the clock goes virtual. */
   private constructor(options: CloudOptions) {
@@ -100,6 +110,8 @@ export class EmbeddedCloud implements SimContext {
     this.ids = new Ids(this.rng, this.region, this.accountId);
     this.faults = new Faults(this.rng);
     this.clock = new VirtualClock(options.startTime);
+    this.restoreAmbient = seedAmbientRandomness(this.seed);
+    if (options.latency) this.latency = new Latency(this.seed, options.latency);
     this.lambda = new LambdaRuntime(this);
     this.ec2 = new Ec2Sim(this);
     this.autoscaling = new AutoScalingSim(this);
@@ -134,6 +146,12 @@ export class EmbeddedCloud implements SimContext {
 
   private connect?: Connect;
 
+  /** Charge latency from now on (undefined: none). The stream restarts from the seed each time. */
+  useLatency(model: LatencyModel | undefined): this {
+    this.latency = model ? new Latency(this.seed, model) : undefined;
+    return this;
+  }
+
   /** Point every SDK client the connector builds at this cloud. */
   wire(connect: Connect): this {
     this.connect = connect;
@@ -152,6 +170,7 @@ export class EmbeddedCloud implements SimContext {
     this.disposed = true;
     this.connect?.({});
     this.clock.uninstall();
+    this.restoreAmbient();
   }
 
   readonly middleware: CallMiddleware = (_next, context) => async (args) =>
@@ -163,8 +182,11 @@ export class EmbeddedCloud implements SimContext {
     if (!info) throw new Error(`embedded cloud: no simulator for ${clientName}`);
     const service = info.prefix;
     const operation = commandName.replace(/Command$/, '');
-    const at = this.clock.now();
     const caller = currentCaller();
+    // The round trip, for the functions' calls (a harness driving the world is not on the clock).
+    const ms = caller !== undefined ? (this.latency?.apiMs(service, operation) ?? 0) : 0;
+    if (ms > 0) await this.clock.sleep(ms);
+    const at = this.clock.now();
     const requestId = this.ids.requestId();
     const record = (outcome: string) =>
       this.log.add({ at, service, operation, input: this.log.keepInputs ? safeClone(input) : undefined, outcome, caller, mutating: isMutating(operation) });

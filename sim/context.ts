@@ -4,6 +4,7 @@ import type { VirtualClock } from './clock.js';
 import type { Hooks } from './hooks.js';
 import type { Ids } from './ids.js';
 import type { LambdaRuntime } from './lambda.js';
+import type { Latency } from './latency.js';
 import type { Rng } from './rng.js';
 import type { AutoScalingSim } from './services/autoscaling.js';
 import type { CloudWatchSim } from './services/cloudwatch.js';
@@ -35,4 +36,6 @@ export interface SimContext {
   readonly cloudwatch: CloudWatchSim;
   readonly sfn: SfnSim;
   readonly lambda: LambdaRuntime;
+  /** Undefined: no latency charged. */
+  readonly latency?: Latency | undefined;
 }

@@ -15,6 +15,14 @@ export interface Invocation {
   at: number;
   outcome: string;
   killed?: boolean;
+  /** Ran in a new execution environment (a cold start). */
+  cold?: boolean;
+}
+
+/** An execution environment of one function: busy while it runs an invocation. */
+interface Environment {
+  busy: boolean;
+  idleSince: number;
 }
 
 export interface KillFault {
@@ -43,6 +51,7 @@ export class LambdaRuntime {
   private readonly handlers = new Map<string, LambdaHandler>();
   private kills: { fault: KillFault; seen: number; hits: number }[] = [];
   private requests = 0;
+  private readonly environments = new Map<string, Environment[]>();
 
   constructor(private readonly ctx: SimContext) {}
 
@@ -89,6 +98,10 @@ export class LambdaRuntime {
     if (key === undefined || !handler) throw new LambdaFunctionError('ResourceNotFoundException', `Function not found: ${keyOrArn}`);
     const record: Invocation = { function: key, at: this.ctx.clock.now(), outcome: 'ok' };
     this.invocations.push(record);
+    const env = this.environment(key);
+    record.cold = env.cold;
+    const latency = this.ctx.latency;
+    if (latency) await this.ctx.clock.sleep(env.cold ? latency.coldStartMs(key) : latency.model.lambda.warmMs);
     const context = this.context(key);
     let result: unknown;
     try {
@@ -98,6 +111,8 @@ export class LambdaRuntime {
       const e = err as Error;
       record.outcome = e.name || 'Error';
       throw new LambdaFunctionError(e.name || 'Error', e.message);
+    } finally {
+      env.release();
     }
     const kill = this.matchKill(key);
     if (kill) {
@@ -106,6 +121,26 @@ export class LambdaRuntime {
       throw new LambdaFunctionError(record.outcome, 'Task timed out (killed by the embedded cloud after its side effects)');
     }
     return result === undefined ? null : JSON.parse(JSON.stringify(result));
+  }
+
+  /** A free environment idle for less than the keep-warm time, or a new one (cold). */
+  private environment(key: string): { cold: boolean; release: () => void } {
+    const now = this.ctx.clock.now();
+    const keepMs = (this.ctx.latency?.model.lambda.keepWarmMinutes ?? 15) * 60_000;
+    const list = (this.environments.get(key) ?? []).filter((e) => e.busy || now - e.idleSince < keepMs);
+    this.environments.set(key, list);
+    let env = list.find((e) => !e.busy);
+    const cold = env === undefined;
+    if (!env) list.push((env = { busy: true, idleSince: now }));
+    env.busy = true;
+    const taken = env;
+    return {
+      cold,
+      release: () => {
+        taken.busy = false;
+        taken.idleSince = this.ctx.clock.now();
+      },
+    };
   }
 
   private matchKill(key: string): KillFault | undefined {

@@ -4,6 +4,8 @@ process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIAEMBEDDED';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'embedded';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// Metrics (EMF) are log lines on stdout: tests look at what was recorded, not at the output.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 delete process.env.AWS_ENDPOINT_URL;
 
 import '../sim/polyfills.js';

@@ -10,6 +10,7 @@ import * as groups from './autoscaling/groups.js';
 import * as hp from './autoscaling/hooks-policies.js';
 import type { AsgState } from './autoscaling/model.js';
 import * as ops from './autoscaling/ops.js';
+import * as settings from './autoscaling/settings.js';
 import * as traffic from './autoscaling/traffic.js';
 
 type Out<T> = Omit<T, '$metadata'>;
@@ -101,6 +102,60 @@ export class AutoScalingSim {
 
   ResumeProcesses(input: asg.ResumeProcessesCommandInput): Empty {
     ops.resumeProcesses(this.state, this.engine, input);
+    return {};
+  }
+
+  // ── Settings kept with a group: warm pool, scheduled actions, notifications, metrics ─────
+
+  PutWarmPool(input: asg.PutWarmPoolCommandInput): Empty {
+    settings.putWarmPool(this.state, input);
+    return {};
+  }
+
+  DescribeWarmPool(input: asg.DescribeWarmPoolCommandInput): Out<asg.DescribeWarmPoolCommandOutput> {
+    return settings.describeWarmPool(this.state, input);
+  }
+
+  DeleteWarmPool(input: asg.DeleteWarmPoolCommandInput): Empty {
+    settings.deleteWarmPool(this.state, input);
+    return {};
+  }
+
+  PutScheduledUpdateGroupAction(input: asg.PutScheduledUpdateGroupActionCommandInput): Empty {
+    settings.putScheduledAction(this.state, input);
+    return {};
+  }
+
+  DescribeScheduledActions(input: asg.DescribeScheduledActionsCommandInput): Out<asg.DescribeScheduledActionsCommandOutput> {
+    return settings.describeScheduledActions(this.state, input);
+  }
+
+  DeleteScheduledAction(input: asg.DeleteScheduledActionCommandInput): Empty {
+    settings.deleteScheduledAction(this.state, input);
+    return {};
+  }
+
+  PutNotificationConfiguration(input: asg.PutNotificationConfigurationCommandInput): Empty {
+    settings.putNotificationConfiguration(this.state, input);
+    return {};
+  }
+
+  DescribeNotificationConfigurations(input: asg.DescribeNotificationConfigurationsCommandInput): Out<asg.DescribeNotificationConfigurationsCommandOutput> {
+    return settings.describeNotificationConfigurations(this.state, input);
+  }
+
+  DeleteNotificationConfiguration(input: asg.DeleteNotificationConfigurationCommandInput): Empty {
+    settings.deleteNotificationConfiguration(this.state, input);
+    return {};
+  }
+
+  EnableMetricsCollection(input: asg.EnableMetricsCollectionCommandInput): Empty {
+    settings.enableMetricsCollection(this.state, input);
+    return {};
+  }
+
+  DisableMetricsCollection(input: asg.DisableMetricsCollectionCommandInput): Empty {
+    settings.disableMetricsCollection(this.state, input);
     return {};
   }
 

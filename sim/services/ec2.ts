@@ -66,6 +66,10 @@ export class Ec2Sim {
   failBoots(n: number): void {
     this.lifecycle.failBoots(n);
   }
+  /** Console output posted late: each line visible up to `ms` after it is written (seeded). */
+  consoleLag(ms: number): void {
+    this.lifecycle.consoleLagMaxMs = ms;
+  }
   /** Cap on non-terminated instances before RunInstances answers InstanceLimitExceeded. */
   set instanceLimit(n: number) {
     this.instances.limit = n;

@@ -28,6 +28,8 @@ export class ElbSim {
   readonly traffic = new Traffic(this);
   /** Simulated requests per second per load balancer ARN (default 50): `cloud.elb.requestsPerSecond[arn] = 0`. */
   readonly requestsPerSecond: Record<string, number> = this.traffic.requestsPerSecond;
+  /** Application Load Balancers per Region before CreateLoadBalancer answers TooManyLoadBalancers (AWS's default quota: 50). */
+  loadBalancerLimit = 50;
 
   constructor(readonly ctx: SimContext) {}
 

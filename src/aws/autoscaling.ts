@@ -18,6 +18,22 @@ import {
   type ScalingPolicy,
   UpdateAutoScalingGroupCommand,
   type UpdateAutoScalingGroupCommandInput,
+  DescribeNotificationConfigurationsCommand,
+  DescribeScheduledActionsCommand,
+  DescribeWarmPoolCommand,
+  EnableMetricsCollectionCommand,
+  type EnableMetricsCollectionCommandInput,
+  type NotificationConfiguration,
+  PutNotificationConfigurationCommand,
+  type PutNotificationConfigurationCommandInput,
+  PutScheduledUpdateGroupActionCommand,
+  type PutScheduledUpdateGroupActionCommandInput,
+  PutWarmPoolCommand,
+  type PutWarmPoolCommandInput,
+  type ScheduledUpdateGroupAction,
+  SuspendProcessesCommand,
+  type SuspendProcessesCommandInput,
+  type WarmPoolConfiguration,
 } from '@aws-sdk/client-auto-scaling';
 import { client } from './clients.js';
 import { tolerate } from './not-found.js';
@@ -65,8 +81,49 @@ export async function groupPolicies(name: string): Promise<ScalingPolicy[]> {
   return policies;
 }
 
-export async function putPolicy(input: PutScalingPolicyCommandInput): Promise<void> {
-  await asg().send(new PutScalingPolicyCommand(input));
+/** Creates or updates the policy; returns its ARN (what an alarm's action names). */
+export async function putPolicy(input: PutScalingPolicyCommandInput): Promise<string | undefined> {
+  return (await asg().send(new PutScalingPolicyCommand(input))).PolicyARN;
+}
+
+/** What a group keeps beside DescribeAutoScalingGroups: its warm pool, scheduled actions and SNS notifications. */
+export interface GroupExtras {
+  warmPool?: WarmPoolConfiguration;
+  scheduled: ScheduledUpdateGroupAction[];
+  notifications: NotificationConfiguration[];
+}
+
+export async function groupExtras(name: string): Promise<GroupExtras> {
+  const [pool, scheduled, notifications] = await Promise.all([
+    asg().send(new DescribeWarmPoolCommand({ AutoScalingGroupName: name })),
+    asg().send(new DescribeScheduledActionsCommand({ AutoScalingGroupName: name })),
+    asg().send(new DescribeNotificationConfigurationsCommand({ AutoScalingGroupNames: [name] })),
+  ]);
+  return {
+    ...(pool.WarmPoolConfiguration ? { warmPool: pool.WarmPoolConfiguration } : {}),
+    scheduled: scheduled.ScheduledUpdateGroupActions ?? [],
+    notifications: notifications.NotificationConfigurations ?? [],
+  };
+}
+
+export async function putWarmPool(input: PutWarmPoolCommandInput): Promise<void> {
+  await asg().send(new PutWarmPoolCommand(input));
+}
+
+export async function putScheduledAction(input: PutScheduledUpdateGroupActionCommandInput): Promise<void> {
+  await asg().send(new PutScheduledUpdateGroupActionCommand(input));
+}
+
+export async function putNotificationConfiguration(input: PutNotificationConfigurationCommandInput): Promise<void> {
+  await asg().send(new PutNotificationConfigurationCommand(input));
+}
+
+export async function enableMetricsCollection(input: EnableMetricsCollectionCommandInput): Promise<void> {
+  await asg().send(new EnableMetricsCollectionCommand(input));
+}
+
+export async function suspendProcesses(input: SuspendProcessesCommandInput): Promise<void> {
+  await asg().send(new SuspendProcessesCommand(input));
 }
 
 export async function lifecycleHooks(name: string): Promise<LifecycleHook[]> {

@@ -19,8 +19,20 @@ export interface ClientSettings {
   endpoint?: string;
   credentials?: AwsCredentialIdentity;
   middleware?: CallMiddleware;
+  /** Sees every call and passes it on, wherever the calls go (the local runner counts calls to an endpoint). */
+  tap?: CallMiddleware;
   maxAttempts?: number;
+  /** Per-attempt HTTP timeouts; the defaults (`HTTP_TIMEOUTS`) keep every call well inside a function's timeout. */
+  timeouts?: { connectionMs: number; requestMs: number };
 }
+
+/**
+ * A hung socket must not wait out the Lambda timeout (60 s and more): 2 s to connect and 10 s for
+ * the whole request per attempt, so the SDK's 3 attempts end in under 40 s with a TimeoutError,
+ * which the step wrapper folds into AwsTransient for the state machine's Retry.
+ * https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html
+ */
+export const HTTP_TIMEOUTS = { connectionMs: 2_000, requestMs: 10_000 };
 
 interface SdkClient {
   middlewareStack: {
@@ -61,6 +73,11 @@ function build(Client: ClientClass<SdkClient>): SdkClient {
   if (settings.region) config.region = settings.region;
   if (settings.credentials) config.credentials = settings.credentials;
   if (settings.maxAttempts) config.maxAttempts = settings.maxAttempts;
+  if (!settings.middleware) {
+    const t = settings.timeouts ?? HTTP_TIMEOUTS;
+    // Options, not a handler instance: the client builds its own NodeHttpHandler from them (no extra import in the bundle).
+    config.requestHandler = { connectionTimeout: t.connectionMs, requestTimeout: t.requestMs, throwOnRequestTimeout: true };
+  }
   if (endpoint && !settings.middleware) {
     config.endpoint = endpoint;
     // LocalStack and moto serve buckets by path, not by virtual host.
@@ -73,6 +90,9 @@ function build(Client: ClientClass<SdkClient>): SdkClient {
       toMiddleware: 'retryMiddleware',
       name: 'redblackCallRouter',
     });
+  }
+  if (settings.tap) {
+    c.middlewareStack.addRelativeTo(settings.tap, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'redblackCallTap' });
   }
   return c;
 }

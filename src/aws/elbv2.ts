@@ -7,6 +7,7 @@ import {
   DescribeRulesCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
+  DescribeTagsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
@@ -18,7 +19,8 @@ import {
   type TargetGroupAttribute,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { client } from './clients.js';
-import { tolerate } from './not-found.js';
+import { isAwsError, tolerate } from './not-found.js';
+import { TAG } from './tags.js';
 
 const elb = () => client(ElasticLoadBalancingV2Client);
 const NO_SUCH_TARGET_GROUP = 'TargetGroupNotFoundException';
@@ -92,9 +94,36 @@ export interface TargetGroupSpec {
   tags: Tag[];
 }
 
-/** CreateTargetGroup is idempotent for the same name and settings: a retry returns the same group. */
+/**
+ * CreateTargetGroup is idempotent for the same name and settings: a retry returns the same group.
+ * A retry whose settings differ (the live group's were changed meanwhile), or an emulator that
+ * refuses any existing name (moto), gets DuplicateTargetGroupName: the group of that name is
+ * reused when it carries the same `redblack:deployment` tag (TAG.deployment) — it is this deployment's own.
+ */
 export async function createTargetGroup(spec: TargetGroupSpec): Promise<TargetGroup> {
-  const out = await elb().send(
+  const out = await createOrOwn(spec);
+  const tg = out.TargetGroups?.[0];
+  if (!tg?.TargetGroupArn) throw new Error(`CreateTargetGroup returned no target group for ${spec.name}`);
+  return tg;
+}
+
+async function createOrOwn(spec: TargetGroupSpec): Promise<{ TargetGroups?: TargetGroup[] }> {
+  try {
+    return await create(spec);
+  } catch (err) {
+    if (!isAwsError(err, 'DuplicateTargetGroupNameException', 'DuplicateTargetGroupName')) throw err;
+    const mine = spec.tags.find((t) => t.Key === TAG.deployment)?.Value;
+    const existing = await findTargetGroupByName(spec.name);
+    if (!mine || !existing?.TargetGroupArn) throw err;
+    const tags = await elb().send(new DescribeTagsCommand({ ResourceArns: [existing.TargetGroupArn] }));
+    const owner = tags.TagDescriptions?.[0]?.Tags?.find((t) => t.Key === TAG.deployment)?.Value;
+    if (owner !== mine) throw err;
+    return { TargetGroups: [existing] };
+  }
+}
+
+function create(spec: TargetGroupSpec) {
+  return elb().send(
     new CreateTargetGroupCommand({
       Name: spec.name,
       Protocol: spec.protocol as ProtocolEnum,
@@ -112,9 +141,6 @@ export async function createTargetGroup(spec: TargetGroupSpec): Promise<TargetGr
       Tags: spec.tags,
     }),
   );
-  const tg = out.TargetGroups?.[0];
-  if (!tg?.TargetGroupArn) throw new Error(`CreateTargetGroup returned no target group for ${spec.name}`);
-  return tg;
 }
 
 export async function setTargetGroupAttributes(arn: string, attributes: TargetGroupAttribute[]): Promise<void> {

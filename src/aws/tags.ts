@@ -12,6 +12,8 @@ export const TAG = {
   pinnedBy: 'redblack:pinned-by',
   /** On a server group: how long its bake took (`builder=158,image=59`), so the next bake polls on time. */
   bakeSeconds: 'redblack:bake-seconds',
+  /** On a builder: the bake's verdict, `ok` or `failed: <reason>`, set by the builder itself. */
+  bakeResult: 'redblack:bake-result',
   /** `true` on a group redblack did not create (any name), brought under it by `redblack cluster adopt`. */
   adopted: 'redblack:adopted',
 } as const;

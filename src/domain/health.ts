@@ -4,7 +4,7 @@
  * in by the caller (the domain never reads a clock).
  */
 import { TrafficGuardViolation } from './errors.js';
-import { pollSeconds } from './poll.js';
+import { GATE_SHARES, pollSeconds } from './poll.js';
 
 /** ceil(desired × pct / 100), at least 1 when desired > 0 (a serving group is never empty). */
 export function requiredHealthy(desired: number, minHealthyPercent: number): number {
@@ -76,7 +76,7 @@ export function gateVerdict(input: GateInput): GateVerdict {
   const check = interval * (input.healthCheck?.healthyThreshold ?? 0) * 1000;
   const firstPossible = since + check;
   const readyNotBefore = Math.max(input.readyNotBefore ?? firstPossible, inService < required ? now + check : 0);
-  const waitSeconds = pollSeconds({ now, since, expectedAt: readyNotBefore, lateAfter: firstPossible, deadline });
+  const waitSeconds = pollSeconds({ now, since, expectedAt: readyNotBefore, lateAfter: firstPossible, deadline, shares: GATE_SHARES });
   return { status: 'waiting', reason: counts, waitSeconds, readyNotBefore };
 }
 

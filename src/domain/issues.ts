@@ -2,7 +2,7 @@
  * Turns zod issues into `{field, problem}` pairs a person can act on: a dotted path such as
  * `traffic.steps[2]` and a sentence that says what is wrong and what was given.
  */
-import type { core } from 'zod';
+import type { core } from 'zod/mini';
 
 export interface Problem {
   field: string;

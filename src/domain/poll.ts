@@ -5,7 +5,8 @@
  * The rule: sleep until the moment the awaited change is expected (plus a second, so the poll
  * lands after the change rather than racing it), then look tightly; the longer the change is
  * overdue, the slower the looks, so a stuck phase costs few polls. Every poll past the expected
- * time overshoots the change by at most half its lateness and a tenth of the phase's age.
+ * time overshoots the change by at most a quarter of its lateness and a twentieth of the phase's
+ * age: at most ~5 % on the phase, which is what a deployment's overhead ratio is made of.
  */
 
 /** Bounds of any wait, seconds. */
@@ -22,10 +23,27 @@ export const SETTLE_SECONDS = 1;
 export const FIRST_BUILDER_LOOK_SECONDS = 120;
 /** …and at a new image: snapshotting even a small root volume takes about a minute or more. */
 export const FIRST_IMAGE_LOOK_SECONDS = 45;
+/**
+ * A duration learned from the last run is one run's: boots, installs and snapshots vary, so the
+ * next can be a quarter faster. The first look comes at this share of it; the tight looks that follow cost
+ * a few invocations, a look that comes late costs the whole difference.
+ */
+export const LEARNED_SHARE = 0.75;
+/** When to first look at a phase that began at `since`: at the learned share of its last duration, else after `firstSeconds`. */
+export function expectedAt(since: number, learnedSeconds: number | undefined, firstSeconds: number): number {
+  return since + (learnedSeconds === undefined ? firstSeconds : learnedSeconds * LEARNED_SHARE) * 1000;
+}
+
+/**
+ * The health gate looks less often once overdue: a group's readiness depends on its app's start,
+ * which the pipeline does not know, so a gate is "late" for most of its wait; looks as dense as a
+ * bake's would cost about half again as many transitions for ~1 % of overhead.
+ */
+export const GATE_SHARES = { lateness: 0.5, age: 0.1 };
 /** Overdue: the next look after at most this share of the lateness… */
-export const LATENESS_SHARE = 0.5;
+export const LATENESS_SHARE = 0.25;
 /** …and of the time the phase has run. */
-export const AGE_SHARE = 0.1;
+export const AGE_SHARE = 0.05;
 
 export interface PollTiming {
   now: number;
@@ -38,11 +56,18 @@ export interface PollTiming {
   /** Never sleep past this (a look is due at the deadline to fail on time). */
   deadline?: number;
   tightSeconds?: number;
+  /**
+   * `expectedAt` is an early share of a learned duration (expectedAt()): the phase most likely ends
+   * later, so the looks after it come every twentieth of the phase's age rather than tightly.
+   */
+  early?: boolean;
+  /** Overdue looks as shares of lateness and age (default LATENESS_SHARE, AGE_SHARE). */
+  shares?: { lateness: number; age: number };
 }
 
 /** Seconds to sleep before the next look: an integer ≥ 1 (a Step Functions Wait). */
 export function pollSeconds(t: PollTiming): number {
-  const tight = t.tightSeconds ?? TIGHT_POLL_SECONDS;
+  const tight = Math.max(t.tightSeconds ?? TIGHT_POLL_SECONDS, t.early ? AGE_SHARE * Math.max(0, (t.now - t.since) / 1000) : 0);
   const lateRef = t.lateAfter ?? t.expectedAt ?? t.since;
   const expected = t.expectedAt ?? lateRef;
   const untilExpected = expected > t.now ? Math.min((expected - t.now) / 1000 + SETTLE_SECONDS, MAX_EXPECTED_WAIT_SECONDS) : 0;
@@ -50,7 +75,8 @@ export function pollSeconds(t: PollTiming): number {
   if (t.now >= lateRef) {
     const lateness = (t.now - lateRef) / 1000;
     const age = Math.max(0, (t.now - t.since) / 1000);
-    overdue = Math.min(Math.max(tight, Math.min(LATENESS_SHARE * lateness, AGE_SHARE * age)), MAX_POLL_SECONDS);
+    const shares = t.shares ?? { lateness: LATENESS_SHARE, age: AGE_SHARE };
+    overdue = Math.min(Math.max(tight, Math.min(shares.lateness * lateness, shares.age * age)), MAX_POLL_SECONDS);
   }
   let wait = Math.max(untilExpected, overdue);
   if (t.deadline !== undefined) wait = Math.min(wait, (t.deadline - t.now) / 1000);

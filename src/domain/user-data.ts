@@ -1,10 +1,14 @@
 /**
  * The builder instance's user data: a bash script that fetches the artifact, runs the install
- * command, reports one line on the console (`redblack-bake: ok` / `redblack-bake: failed: …`)
- * and powers off either way, so the pipeline learns the outcome from GetConsoleOutput and the
+ * command, tags itself `redblack:bake-result` with its verdict (`ok` / `failed: …`), reports the
+ * same on the console (`redblack-bake: …`, kept for diagnostics: EC2 posts console output late)
+ * and powers off either way, so the pipeline reads the verdict from the instance's tags and the
  * stopped instance is ready to image. Values are single-quoted, one assignment per line.
  */
 import { InvalidInput } from './errors.js';
+
+/** The tag the builder sets on itself with its verdict (src/aws/tags.ts TAG.bakeResult). */
+export const BAKE_RESULT_TAG = 'redblack:bake-result';
 
 /** EC2's limit on raw (pre-base64) user data. */
 export const USER_DATA_MAX_BYTES = 16 * 1024;
@@ -68,7 +72,19 @@ export function bakeScript(spec: BakeSpec): string {
     '  echo "redblack-bake: $1" >>"$REDBLACK_CONSOLE" 2>/dev/null || true',
     '  echo "redblack-bake: $1"',
     '}',
+    'REDBLACK_IMDS=${REDBLACK_IMDS:-http://169.254.169.254}',
+    'redblack_tag() {',
+    '  # The verdict the pipeline reads (DescribeInstances): a tag on this instance, set through its',
+    '  # instance profile. Durable and prompt, unlike console output, which EC2 posts late.',
+    '  local token id region value',
+    `  token=$(curl -sf --max-time 2 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$REDBLACK_IMDS/latest/api/token") || return 0`,
+    '  id=$(curl -sf --max-time 2 -H "X-aws-ec2-metadata-token: $token" "$REDBLACK_IMDS/latest/meta-data/instance-id") || return 0',
+    '  region=$(curl -sf --max-time 2 -H "X-aws-ec2-metadata-token: $token" "$REDBLACK_IMDS/latest/meta-data/placement/region") || return 0',
+    `  value=$(printf '%s' "$1" | tr -c 'A-Za-z0-9 _.:/=+@-' '_' | cut -c1-256)`,
+    `  aws ec2 create-tags --region "$region" --resources "$id" --tags "Key=${BAKE_RESULT_TAG},Value=$value" >/dev/null 2>&1 || true`,
+    '}',
     'redblack_finish() {',
+    '  redblack_tag "$1"',
     '  redblack_report "$1"',
     '  sync',
     '  poweroff || shutdown -h now',
@@ -145,4 +161,12 @@ export function parseBakeConsole(output: string): BakeOutcome {
     else if (rest.startsWith('failed:')) outcome = { failed: rest.slice('failed:'.length).trim() || 'no reason given' };
   }
   return outcome;
+}
+
+/** The verdict tag's value, as the builder set it (`ok` or `failed: <reason>`); `pending` when absent. */
+export function parseBakeTag(value: string | undefined): BakeOutcome {
+  if (value === undefined) return 'pending';
+  if (value === 'ok') return 'ok';
+  if (value.startsWith('failed:')) return { failed: value.slice('failed:'.length).trim() || 'no reason given' };
+  return 'pending';
 }

@@ -9,7 +9,7 @@ import { runInstance } from '../aws/ec2.js';
 import { getParameter } from '../aws/ssm.js';
 import { identityTags, TAG } from '../aws/tags.js';
 import { ImageNotFound, InvalidClusterConfig } from '../domain/errors.js';
-import { FIRST_BUILDER_LOOK_SECONDS, pollSeconds } from '../domain/poll.js';
+import { expectedAt, FIRST_BUILDER_LOOK_SECONDS, pollSeconds } from '../domain/poll.js';
 import { bakeUserData } from '../domain/user-data.js';
 import { optionalSetting } from '../env.js';
 import { PLANNED, requireState } from './shared/require-state.js';
@@ -46,12 +46,12 @@ export async function bakeImage(state: DeploymentState): Promise<ImageProgress> 
   const now = Date.now();
   const deadline = now + bake.timeoutMinutes * 60_000;
   // The live group's bake tells how long a bake of this cluster takes; without it, the first look.
-  const expectedAt = now + (state.live?.bakeSeconds?.builder ?? FIRST_BUILDER_LOOK_SECONDS) * 1000;
+  const firstLook = expectedAt(now, state.live?.bakeSeconds?.builder, FIRST_BUILDER_LOOK_SECONDS);
   return {
     status: 'baking',
     builderId: instance.InstanceId as string,
     deadline,
     phaseSince: now,
-    waitSeconds: pollSeconds({ now, since: now, expectedAt, deadline }),
+    waitSeconds: pollSeconds({ now, since: now, expectedAt: firstLook, early: state.live?.bakeSeconds?.builder !== undefined, deadline }),
   };
 }

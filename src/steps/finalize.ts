@@ -4,8 +4,9 @@
  * then release the lock.
  */
 import { updateGroup } from '../aws/autoscaling.js';
-import { notify } from '../aws/events.js';
 import { endDeployment, getDeployment, releaseLock, setLastSuccess } from '../aws/store.js';
+import { count, METRIC } from '../lambda/metrics.js';
+import { announce } from './shared/observe.js';
 import { unpin } from './shared/pinning.js';
 import { PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState } from './shared/state.js';
@@ -21,6 +22,8 @@ export interface DeploymentResult {
   imageId: string;
   traffic: Record<string, number>;
   teardown: { serverGroup: string; at: string } | null;
+  /** What failed after the commit point (a notification): logged and counted, never a rollback. */
+  warnings?: string[];
 }
 
 export async function finalize(state: DeploymentState): Promise<DeploymentResult> {
@@ -54,7 +57,13 @@ export async function finalize(state: DeploymentState): Promise<DeploymentResult
     traffic: state.traffic?.weights ?? { [to]: 100 },
     teardown: old ? { serverGroup: old, at: teardownTime(now, retainMinutes).toISOString() } : null,
   };
-  await notify('Deployment Succeeded', { ...result });
+  if (committedAt === undefined) {
+    count(state.cluster, METRIC.succeeded);
+    count(state.cluster, METRIC.duration, Math.max(0, Math.round((now - state.startedAt) / 1000)));
+    count(state.cluster, METRIC.steps, (state.traffic?.stepIndex ?? 0) + 1);
+  }
+  const warning = await announce('Deployment Succeeded', { ...result });
+  if (warning) result.warnings = [warning];
   // Last: until here the cluster is this deployment's, so an early teardown waits for it.
   await releaseLock(state.cluster, state.deployment);
   return result;

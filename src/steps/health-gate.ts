@@ -9,6 +9,8 @@ import { alarmsInAlarm } from '../aws/cloudwatch.js';
 import { targetStates } from '../aws/elbv2.js';
 import { AlarmTriggered, HealthGateTimedOut, TrafficGuardViolation } from '../domain/errors.js';
 import { countHealthy, gateVerdict } from '../domain/health.js';
+import { count, METRIC } from '../lambda/metrics.js';
+import { reportProgress } from './shared/observe.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, GateProgress, Launched } from './shared/state.js';
 
@@ -38,6 +40,19 @@ export async function healthGate(state: DeploymentState): Promise<GateProgress> 
   if (verdict.failure === 'timeout') throw new HealthGateTimedOut(launched.serverGroup, healthy, launched.required, gate.timeoutMinutes);
   if (verdict.failure === 'empty') throw new TrafficGuardViolation(launched.serverGroup, healthy, 1);
   const base = { healthy, inService, required: launched.required };
-  if (verdict.status === 'passed') return { ...base, status: 'passed', waitSeconds: 0 };
+  if (verdict.status === 'passed') {
+    const since = launched.deadline - gate.timeoutMinutes * 60_000;
+    count(state.cluster, METRIC.gateWait, Math.max(0, Math.round((Date.now() - since) / 1000)));
+    const warning = await reportProgress({
+      cluster: state.cluster,
+      deployment: state.deployment,
+      release: state.release,
+      phase: 'healthy',
+      weights: state.live ? { [state.live.serverGroup]: 100, [launched.serverGroup]: 0 } : { [launched.serverGroup]: 0 },
+      healthy,
+      required: launched.required,
+    });
+    return { ...base, status: 'passed', waitSeconds: 0, ...(warning ? { warnings: [warning] } : {}) };
+  }
   return { ...base, status: 'waiting', readyNotBefore: verdict.readyNotBefore as number, waitSeconds: verdict.waitSeconds };
 }

@@ -23,6 +23,7 @@ import { ClusterNotFound, DeploymentInProgress, InvalidClusterConfig, ListenerDr
 import { requiredHealthy } from '../domain/health.js';
 import { formatBakeSeconds, pollSeconds } from '../domain/poll.js';
 import { cloneGroupInput, clonePolicies, firstGroupInput } from './shared/clone-group.js';
+import { copyGroupSettings } from './shared/clone-settings.js';
 import { forwardSignature, sameActions, withForward } from './shared/forward.js';
 import { PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, Launched } from './shared/state.js';
@@ -42,7 +43,13 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
   const template = await newTemplateVersion(state, imageId);
   // The group remembers how long its bake took: the next deployment's bake polls on that.
   const bakeSeconds = formatBakeSeconds({ ...state.live?.bakeSeconds, ...state.image?.took });
-  const spec = { name, launchTemplate: template, targetGroupArn: tg.arn, tags: bakeSeconds ? [...tags, { Key: TAG.bakeSeconds, Value: bakeSeconds }] : tags };
+  const spec = {
+    name,
+    launchTemplate: template,
+    targetGroupArn: tg.arn,
+    tags: bakeSeconds ? [...tags, { Key: TAG.bakeSeconds, Value: bakeSeconds }] : tags,
+    ...(state.live ? { liveTargetGroupArn: state.live.targetGroupArn } : {}),
+  };
   const input = liveGroup ? cloneGroupInput(liveGroup, await lifecycleHooks(liveGroup.AutoScalingGroupName as string), spec) : firstGroupInput(launchConfig(state), spec);
   if (!(await createGroup(input))) {
     const existing = await describeGroup(name);
@@ -50,7 +57,14 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
     if (owner !== state.deployment) throw new DeploymentInProgress(state.cluster, owner ?? 'unknown (untagged group)');
   }
   if (liveGroup && state.live) {
-    for (const p of clonePolicies(await groupPolicies(state.live.serverGroup), name, state.live.targetGroupArn, tg.arn)) await putPolicy(p);
+    const livePolicies = await groupPolicies(state.live.serverGroup);
+    const policyArns = new Map<string, string>();
+    for (const [i, p] of clonePolicies(livePolicies, name, state.live.targetGroupArn, tg.arn).entries()) {
+      const arn = await putPolicy(p);
+      const was = livePolicies[i]?.PolicyARN;
+      if (arn && was) policyArns.set(was, arn);
+    }
+    await copyGroupSettings(liveGroup, name, livePolicies, policyArns, Date.now());
     await pin(liveGroup, state.deployment);
   }
 

@@ -6,7 +6,6 @@
  */
 import { describeGroup } from '../aws/autoscaling.js';
 import { readSwapPoint, targetStates, writeSwapPoint } from '../aws/elbv2.js';
-import { notify } from '../aws/events.js';
 import { acquireLock, clearLastSuccess, getDeployment, getLastSuccess, putDeployment, releaseLock } from '../aws/store.js';
 import { DeploymentInProgress, InvalidInput, ListenerDrifted, RollbackUnavailable, TrafficGuardViolation } from '../domain/errors.js';
 import { countHealthy, requiredHealthy } from '../domain/health.js';
@@ -15,6 +14,8 @@ import { forwardSignature, sameActions, withForward } from './shared/forward.js'
 import { leaseFor } from '../domain/lease.js';
 import { loadClusterConfig } from './shared/cluster-config.js';
 import { cancelTeardown, scheduleTeardown } from './shared/teardown-schedule.js';
+import { count, METRIC } from '../lambda/metrics.js';
+import { announce } from './shared/observe.js';
 
 export interface ManualRollbackEvent {
   request: unknown;
@@ -29,6 +30,8 @@ export interface ManualRollbackResult {
   to: string;
   traffic: Record<string, number>;
   teardown: { serverGroup: string; at: string };
+  /** A notification that failed after the listener flip: logged and counted, nothing more. */
+  warnings?: string[];
 }
 
 export async function manualRollback(event: ManualRollbackEvent): Promise<ManualRollbackResult> {
@@ -89,7 +92,9 @@ export async function manualRollback(event: ManualRollbackEvent): Promise<Manual
       traffic: { [previous]: 100, [bad]: 0 },
       teardown: { serverGroup: bad, at: at.toISOString() },
     };
-    await notify('Deployment Rolled Back', { ...result, manual: true });
+    count(cluster, METRIC.rolledBack);
+    const warning = await announce('Deployment Rolled Back', { ...result, manual: true });
+    if (warning) result.warnings = [warning];
     return result;
   } finally {
     await releaseLock(cluster, event.deployment);

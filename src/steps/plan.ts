@@ -10,7 +10,7 @@ import { artifactExists } from '../aws/s3.js';
 import { acquireLock, putDeployment, releaseLock } from '../aws/store.js';
 import { TAG } from '../aws/tags.js';
 import type { ClusterConfig } from '../domain/config.js';
-import { ClusterNotFound, DeploymentInProgress, InvalidClusterConfig, InvalidInput, ListenerDrifted } from '../domain/errors.js';
+import { ClusterNotFound, DeploymentInProgress, DomainError, InvalidClusterConfig, InvalidInput, ListenerDrifted } from '../domain/errors.js';
 import { parseDeployInput } from '../domain/input.js';
 import { parseBakeSeconds } from '../domain/poll.js';
 import { belongsToCluster, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../domain/names.js';
@@ -18,6 +18,8 @@ import type { DeploymentState, LiveGroup } from './shared/state.js';
 import { loadClusterConfig } from './shared/cluster-config.js';
 import { checkOwnImage } from './shared/own-image.js';
 import { leaseFor } from '../domain/lease.js';
+import { count, METRIC } from '../lambda/metrics.js';
+import { announce } from './shared/observe.js';
 
 export interface PlanEvent {
   input: unknown;
@@ -25,6 +27,34 @@ export interface PlanEvent {
 }
 
 export async function plan(event: PlanEvent): Promise<DeploymentState> {
+  let state: DeploymentState;
+  try {
+    state = await planDeployment(event);
+  } catch (err) {
+    // A refusal ends the deployment here (PlanFailed): say so. Transient errors are retried instead.
+    if (err instanceof DomainError) await announceRefusal(event, err);
+    throw err;
+  }
+  await announce('Deployment Started', {
+    cluster: state.cluster,
+    deployment: state.deployment,
+    release: state.release,
+    from: state.live?.serverGroup ?? null,
+    to: state.next.serverGroup,
+    source: state.imageId ? 'prebaked' : 'bake',
+    steps: state.config.traffic.steps,
+  });
+  return state;
+}
+
+async function announceRefusal(event: PlanEvent, err: DomainError): Promise<void> {
+  const input = event.input as { cluster?: unknown } | null;
+  const cluster = input && typeof input === 'object' && typeof input.cluster === 'string' ? input.cluster : '';
+  if (cluster) count(cluster, METRIC.failed);
+  await announce('Deployment Failed', { cluster, deployment: String(event.deployment ?? ''), error: err.name, message: err.message, phase: 'plan' });
+}
+
+async function planDeployment(event: PlanEvent): Promise<DeploymentState> {
   const input = parseDeployInput(event.input);
   if (typeof event.deployment !== 'string' || event.deployment === '') throw new InvalidInput('deployment', 'missing execution name');
   const { cluster } = input;

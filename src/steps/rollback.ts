@@ -8,11 +8,13 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { deleteGroup, describeGroup, groupTag, updateGroup } from '../aws/autoscaling.js';
 import { instancesTagged, terminateInstances } from '../aws/ec2.js';
 import { deleteTargetGroup, findTargetGroupByName, forwardTargets, readSwapPoint, targetStates, writeSwapPoint } from '../aws/elbv2.js';
-import { notify } from '../aws/events.js';
 import { endDeployment, getDeployment, releaseLock } from '../aws/store.js';
 import { TAG } from '../aws/tags.js';
+import { logger } from '../lambda/logger.js';
 import { TrafficGuardViolation } from '../domain/errors.js';
 import { countHealthy, requiredHealthy } from '../domain/health.js';
+import { count, METRIC } from '../lambda/metrics.js';
+import { announce } from './shared/observe.js';
 import { unpin } from './shared/pinning.js';
 import { sameActions } from './shared/forward.js';
 import { PLANNED, requireState } from './shared/require-state.js';
@@ -27,6 +29,8 @@ export interface RollbackResult {
   deleted: string[];
   kept: string[];
   cause: string;
+  /** A notification that failed: logged and counted, never a reason to fail the rollback. */
+  warnings?: string[];
 }
 
 export async function rollback(state: DeploymentState): Promise<RollbackResult> {
@@ -83,7 +87,11 @@ export async function rollback(state: DeploymentState): Promise<RollbackResult> 
   await endDeployment(state.cluster, state.deployment, 'ROLLED_BACK', Date.now(), cause);
   await releaseLock(state.cluster, state.deployment);
   const result: RollbackResult = { outcome: 'rolled-back', deployment: state.deployment, cluster: state.cluster, listenerRestored, deleted, kept, cause };
-  await notify('Deployment Rolled Back', { ...result });
+  count(state.cluster, METRIC.rolledBack);
+  count(state.cluster, METRIC.duration, Math.max(0, Math.round((Date.now() - state.startedAt) / 1000)));
+  logger.info('rollback cleaned up', { deleted, kept, listenerRestored });
+  const warning = await announce('Deployment Rolled Back', { ...result, outcome: 'rolled-back' });
+  if (warning) result.warnings = [warning];
   return result;
 }
 

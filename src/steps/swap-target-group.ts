@@ -14,6 +14,7 @@ import { countHealthy, requiredHealthy } from '../domain/health.js';
 import { watchSeconds } from '../domain/poll.js';
 import { forwardWeights } from '../domain/traffic.js';
 import { forwardSignature, sameActions, withForward, type WeightedTarget } from './shared/forward.js';
+import { reportProgress } from './shared/observe.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, Launched, TrafficProgress } from './shared/state.js';
 
@@ -67,5 +68,16 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
   if (!sameActions(after.actions, desired)) {
     throw new ListenerDrifted(state.swap.arn, `read back ${forwardSignature(after.actions)} after writing ${forwardSignature(desired)}`);
   }
-  return progress;
+  const warning = await reportProgress({
+    cluster: state.cluster,
+    deployment: state.deployment,
+    release: state.release,
+    phase: 'traffic',
+    weights,
+    healthy,
+    required,
+    stepIndex,
+    step,
+  });
+  return warning ? { ...progress, warnings: [warning] } : progress;
 }

@@ -18,6 +18,7 @@ import { countHealthy } from '../domain/health.js';
 import { belongsToCluster, parseServerGroup, targetGroupName } from '../domain/names.js';
 import { assertCanTearDown, type GroupState, selectForSweep } from '../domain/teardown.js';
 import { setting } from '../env.js';
+import { logger } from '../lambda/logger.js';
 import { withForward } from './shared/forward.js';
 import { loadClusterConfig } from './shared/cluster-config.js';
 import { cancelTeardown, scheduleTeardown } from './shared/teardown-schedule.js';
@@ -40,6 +41,7 @@ export async function teardown(event: unknown): Promise<TeardownReport> {
   if (isSweep(event)) {
     report.mode = 'sweep';
     await sweep(report);
+    logReport(report);
     return report;
   }
   const e = (event ?? {}) as { serverGroup?: unknown; deployment?: unknown };
@@ -68,6 +70,7 @@ export async function teardown(event: unknown): Promise<TeardownReport> {
     }
     report.images.push(...(await expireImages(cluster, config, view.raw)));
   });
+  logReport(report);
   return report;
 }
 
@@ -77,6 +80,17 @@ async function adoptedCluster(name: string): Promise<string | undefined> {
   if (!/^[\x20-\x7e]{1,255}$/.test(name)) return undefined;
   const group = await describeGroup(name);
   return group && groupTag(group, TAG.adopted) === 'true' ? groupTag(group, TAG.cluster) : undefined;
+}
+
+/** One INFO line per run: what was deleted, and what was kept (deferred or refused) and why. */
+function logReport(report: TeardownReport): void {
+  logger.info('teardown done', {
+    mode: report.mode,
+    deleted: report.deleted,
+    images: report.images,
+    builders: report.builders,
+    kept: [...report.deferred.map((g) => ({ serverGroup: g, reason: 'cluster locked: deferred' })), ...report.refused],
+  });
 }
 
 function isSweep(event: unknown): boolean {

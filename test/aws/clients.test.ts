@@ -6,7 +6,9 @@
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client, configureClients } from '../../src/aws/clients.js';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { client, configureClients, HTTP_TIMEOUTS } from '../../src/aws/clients.js';
+import { isTransient } from '../../src/lambda/middleware/transient-errors.js';
 
 const credentials = { accessKeyId: 'AKIATEST', secretAccessKey: 'secret' };
 
@@ -75,5 +77,31 @@ describe('configureClients', () => {
     // Assess
     expect(again).toBe(first);
     expect(rebuilt).not.toBe(first);
+  });
+
+  it('gives up on a server that accepts the connection and never answers, with a TimeoutError (transient)', async () => {
+    // Prepare: a socket that is accepted and then left silent, as a hung endpoint does.
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    configureClients({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials, maxAttempts: 1, timeouts: { connectionMs: 200, requestMs: 300 } });
+    try {
+      // Act
+      const err = await client(SFNClient)
+        .send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:m:e' }))
+        .then(() => undefined, (e: Error) => e);
+      // Assess
+      expect(err?.name).toBe('TimeoutError');
+      expect(isTransient(err)).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
+  });
+
+  it('sets request and connection timeouts below every function timeout by default', () => {
+    // Assess: three attempts of connect + request fit well inside the shortest function timeout (60 s).
+    expect(3 * (HTTP_TIMEOUTS.connectionMs + HTTP_TIMEOUTS.requestMs)).toBeLessThan(60_000);
   });
 });

@@ -16,6 +16,7 @@ import type { TriggerReport } from '../../src/steps/trigger.js';
 import { DemoSession } from '../../local/demo.js';
 import { seedDemoWorld } from '../../local/demo-world.js';
 import type { Case, Expect } from './generate.js';
+import { changesResources } from '../functions/helpers.js';
 
 const load = (name: string): Case[] => JSON.parse(readFileSync(new URL(`./${name}.json`, import.meta.url), 'utf8')) as Case[];
 const FILES = ['s3-events', 'eventbridge-events', 'console-inputs', 'cluster-configs', 'teardown-events'] as const;
@@ -129,7 +130,7 @@ function assess(outcome: { error?: string; message?: string; result?: unknown },
 const mutations = (mark: number): string[] =>
   s.cloud.log.calls
     .slice(mark)
-    .filter((c) => c.caller !== undefined && c.mutating)
+    .filter((c) => c.caller !== undefined && c.mutating && changesResources(c))
     .map((c) => `${c.caller}:${c.service}:${c.operation}`);
 
 describe.each([

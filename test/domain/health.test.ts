@@ -99,9 +99,9 @@ describe('gateVerdict', () => {
   });
 
   it('looks tightly once the floor has passed, and slower the more overdue the group is', () => {
-    // Prepare: all InService, floor passed 1 s ago / 10 minutes ago
+    // Prepare: all InService, floor passed 1 s ago / 20 minutes ago
     const justDue = gateVerdict(gate({ healthy: 1, since: T0, healthCheck: HC, readyNotBefore: T0 + 30_000, now: T0 + 31_000 }));
-    const overdue = gateVerdict(gate({ healthy: 1, since: T0, healthCheck: HC, readyNotBefore: T0 + 30_000, now: T0 + 630_000 }));
+    const overdue = gateVerdict(gate({ healthy: 1, since: T0, healthCheck: HC, readyNotBefore: T0 + 30_000, now: T0 + 1_230_000, deadline: T0 + 3_600_000 }));
     // Assess
     expect(justDue.waitSeconds).toBe(2);
     expect(overdue.waitSeconds).toBe(60);

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../src/domain/errors.js';
 import { keyProblem } from '../../src/domain/input.js';
-import { bakeScript, bakeUserData, parseBakeConsole, readBakeUserData, shellQuote, shellUnquote, USER_DATA_MAX_BYTES } from '../../src/domain/user-data.js';
+import { bakeScript, bakeUserData, parseBakeConsole, parseBakeTag, readBakeUserData, shellQuote, shellUnquote, USER_DATA_MAX_BYTES } from '../../src/domain/user-data.js';
 
 const decode = (b64: string): string => Buffer.from(b64, 'base64').toString('utf8');
 
@@ -118,22 +118,27 @@ describe('bake script under bash (stubbed aws and poweroff)', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'redblack-bake-'));
     // `aws` records its arguments (NUL-separated) and writes the artifact to the last one.
-    writeFileSync(join(dir, 'aws'), '#!/bin/bash\nprintf \'%s\\0\' "$@" > "$STUB_LOG"\n[ -n "${STUB_FAIL_DOWNLOAD:-}" ] && exit 1\necho artifact-bytes > "${@: -1}"\n');
+    writeFileSync(
+      join(dir, 'aws'),
+      '#!/bin/bash\nif [ "$1" = ec2 ]; then printf \'%s\\0\' "$@" > "$STUB_TAG_LOG"; exit 0; fi\nprintf \'%s\\0\' "$@" > "$STUB_LOG"\n[ -n "${STUB_FAIL_DOWNLOAD:-}" ] && exit 1\necho artifact-bytes > "${@: -1}"\n',
+    );
+    // The instance metadata service: a token, then the instance id and the region.
+    writeFileSync(join(dir, 'curl'), '#!/bin/bash\ncase "${@: -1}" in\n  */api/token) echo tok ;;\n  */instance-id) echo i-0123456789abcdef0 ;;\n  */placement/region) echo eu-west-1 ;;\n  *) exit 22 ;;\nesac\n');
     writeFileSync(join(dir, 'poweroff'), '#!/bin/bash\necho powered-off >> "$REDBLACK_CONSOLE"\n');
     writeFileSync(join(dir, 'install.sh'), '#!/bin/bash\necho "installed $(cat "$1") from $1" > "$STUB_INSTALLED"\nexit "${STUB_INSTALL_STATUS:-0}"\n');
     writeFileSync(join(dir, 'args.sh'), '#!/bin/bash\nprintf \'%s|\' "$@" > "$STUB_INSTALLED"\n');
-    for (const f of ['aws', 'poweroff', 'install.sh', 'args.sh']) chmodSync(join(dir, f), 0o755);
+    for (const f of ['aws', 'curl', 'poweroff', 'install.sh', 'args.sh']) chmodSync(join(dir, f), 0o755);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   function run(spec: { key: string; versionId?: string; installCommand?: string }, env: Record<string, string> = {}) {
     const work = mkdtempSync(join(dir, 'run-'));
-    const files = { console: join(work, 'console'), log: join(work, 'aws.log'), installed: join(work, 'installed') };
+    const files = { console: join(work, 'console'), log: join(work, 'aws.log'), tagLog: join(work, 'tag.log'), installed: join(work, 'installed') };
     writeFileSync(files.console, '');
     const script = decode(bakeUserData({ bucket: 'art-1', installCommand: join(dir, 'install.sh'), ...spec }));
     const stdout = execFileSync('bash', ['-c', script], {
       encoding: 'utf8',
-      env: { PATH: `${dir}:/usr/bin:/bin`, REDBLACK_CONSOLE: files.console, REDBLACK_DIR: join(work, 'dl'), STUB_LOG: files.log, STUB_INSTALLED: files.installed, ...env },
+      env: { PATH: `${dir}:/usr/bin:/bin`, REDBLACK_CONSOLE: files.console, REDBLACK_DIR: join(work, 'dl'), STUB_LOG: files.log, STUB_TAG_LOG: files.tagLog, STUB_INSTALLED: files.installed, ...env },
     });
     const read = (f: string): string => {
       try {
@@ -142,7 +147,13 @@ describe('bake script under bash (stubbed aws and poweroff)', () => {
         return '';
       }
     };
-    return { stdout, console: read(files.console), awsArgs: read(files.log).split('\0').slice(0, -1), installed: read(files.installed) };
+    return {
+      stdout,
+      console: read(files.console),
+      awsArgs: read(files.log).split('\0').slice(0, -1),
+      tagArgs: read(files.tagLog).split('\0').slice(0, -1),
+      installed: read(files.installed),
+    };
   }
 
   it('downloads the exact version, installs it, reports ok and powers off', () => {
@@ -171,15 +182,32 @@ describe('bake script under bash (stubbed aws and poweroff)', () => {
     expect(r.installed).toMatch(/^--mode\|fast run\|.*\/dl\/a\.tgz\|$/);
   });
 
+  it('tags itself with the verdict (through IMDSv2 and its instance profile) before it powers off', () => {
+    // Act
+    const r = run({ key: 'releases/web/1.0/a.tgz' });
+    // Assess
+    expect(r.tagArgs).toEqual(['ec2', 'create-tags', '--region', 'eu-west-1', '--resources', 'i-0123456789abcdef0', '--tags', 'Key=redblack:bake-result,Value=ok']);
+    expect(parseBakeTag('ok')).toBe('ok');
+  });
+
   it('reports a failed install with its status, and still powers off', () => {
     // Act
     const r = run({ key: 'releases/web/1.0/a.tgz' }, { STUB_INSTALL_STATUS: '3' });
     // Assess
+    expect(r.tagArgs.at(-1)).toBe('Key=redblack:bake-result,Value=failed: install command exited with status 3');
+    expect(parseBakeTag(r.tagArgs.at(-1)?.split('Value=')[1])).toEqual({ failed: 'install command exited with status 3' });
     expect(parseBakeConsole(r.console)).toEqual({ failed: 'install command exited with status 3' });
     expect(r.console).toContain('powered-off');
   });
 
-  it('reports a failed download without running the install', () => {
+  it('reports a failed download without running the install; the tag keeps only tag-safe characters', () => {
+    // Act
+    const r = run({ key: 'releases/web/1.0/a,b "c".tgz' }, { STUB_FAIL_DOWNLOAD: '1' });
+    // Assess
+    expect(r.tagArgs.at(-1)).toBe('Key=redblack:bake-result,Value=failed: download of s3://art-1/releases/web/1.0/a_b _c_.tgz failed');
+  });
+
+  it('reports a failed download on the console too', () => {
     // Act
     const r = run({ key: 'releases/web/1.0/a.tgz' }, { STUB_FAIL_DOWNLOAD: '1' });
     // Assess

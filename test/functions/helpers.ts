@@ -46,9 +46,18 @@ export async function fail(s: DemoSession, key: string, handler: Handler, event:
     },
     (e: unknown) => e as Failure['error'],
   );
-  const mutations = s.cloud.log.mutationsSince(mark).map((c) => `${c.service}:${c.operation}`);
+  const mutations = s.cloud.log
+    .mutationsSince(mark)
+    .filter(changesResources)
+    .map((c) => `${c.service}:${c.operation}`);
   return { error, mutations };
 }
+
+/**
+ * A notification (EventBridge PutEvents: a refusal is announced as "Deployment Failed") changes no
+ * resource: a refused input leaves the cluster as it was, which is what the refusal checks assert.
+ */
+export const changesResources = (c: { service: string; operation: string }): boolean => !(c.service === 'events' && c.operation === 'PutEvents');
 
 /** The typed error (name from src/domain/errors.ts), its field if it has one, and nothing changed. */
 export function expectRefused(f: Failure, name: string, field?: string): void {

@@ -109,6 +109,6 @@ describe('plan on good input', () => {
     const state = (await handler({ input: { cluster: 'web-prod', release: '1.1.0', artifact: artifact() }, deployment: DEPLOYMENT }, lambdaContext('plan'))) as { next: { serverGroup: string } };
     // Assess
     expect(state.next.serverGroup).toBe('web-prod-v002');
-    expect(s.cloud.log.mutationsSince(mark).map((c) => c.operation)).toEqual(['PutItem', 'PutItem']);
+    expect(s.cloud.log.mutationsSince(mark).map((c) => c.operation)).toEqual(['PutItem', 'PutItem', 'PutEvents']);
   });
 });

@@ -11,11 +11,11 @@ afterEach(() => configureClients({}));
 
 describe('runOnEndpoint', () => {
   it('refuses an endpoint that is not a URL, before any call', async () => {
-    await expect(runOnEndpoint({ endpoint: 'localhost-4566', json: true })).rejects.toThrow(/--endpoint must be a URL/);
+    await expect(runOnEndpoint({ endpoint: 'localhost-4566' })).rejects.toThrow(/--endpoint must be a URL/);
   });
 
   it('sends its first call to the endpoint and says so when nothing answers there', async () => {
     // 127.0.0.1:1 refuses connections at once: the error names the endpoint it tried.
-    await expect(runOnEndpoint({ endpoint: 'http://127.0.0.1:1', json: true })).rejects.toThrow('cannot reach the endpoint http://127.0.0.1:1 (ECONNREFUSED)');
+    await expect(runOnEndpoint({ endpoint: 'http://127.0.0.1:1' })).rejects.toThrow('cannot reach the endpoint http://127.0.0.1:1 (ECONNREFUSED)');
   }, 30_000);
 });

@@ -264,16 +264,14 @@ describe('Auto Scaling groups: instances on the virtual clock', () => {
     expect(cloud.autoscaling.groupNames()).toEqual([]);
   });
 
-  it('simulates an hour of a 100-instance group quickly', async () => {
+  // How fast it runs is measured by `npm run bench:cloud` (never by a timed unit test).
+  it('keeps a 100-instance group in service through a simulated hour', async () => {
     // Prepare
     await createGroup(w, 'big', { MinSize: 100, MaxSize: 100, DesiredCapacity: 100 });
-    const started = performance.now();
     // Act
     await elapse(cloud, 3_600_000);
     // Assess
-    const wallMs = performance.now() - started;
     const g = await describeGroup('big');
     expect(inService(g)).toHaveLength(100);
-    expect(wallMs).toBeLessThan(5_000);
   });
 });

@@ -327,9 +327,9 @@ describe('EC2 internal methods for Auto Scaling and ELBv2', () => {
     );
   });
 
-  it('simulates an hour of a 100-instance group quickly', async () => {
+  // How fast it runs is measured by `npm run bench:cloud` (never by a timed unit test).
+  it('boots 100 instances of a group and keeps their app answering through a simulated hour', async () => {
     // Prepare
-    const t0 = performance.now();
     const ids = Array.from({ length: 100 }, () =>
       cloud.ec2.launchForGroup({ launchTemplate: { LaunchTemplateName: 'web' }, subnetId: w.subnetId, groupName: 'big', tags: [] }),
     );
@@ -337,6 +337,5 @@ describe('EC2 internal methods for Auto Scaling and ELBv2', () => {
     await elapse(cloud, 3_600_000);
     // Assess
     expect(ids.every((id) => cloud.ec2.appAnswering(id))).toBe(true);
-    expect(performance.now() - t0).toBeLessThan(1_000);
   });
 });

@@ -159,7 +159,8 @@ describe('ELBv2 target health on the virtual clock', () => {
     expect((await health(tg)).map((d) => d.Target?.Port)).toEqual([80, 8080]);
   });
 
-  it('simulates an hour of 100 staggered targets quickly', async () => {
+  // How fast it runs is measured by `npm run bench:cloud` (never by a timed unit test).
+  it('keeps 100 staggered targets healthy through a simulated hour', async () => {
     // Prepare
     cloud.ec2.instanceLimit = 1000;
     const tg = await targetGroup(net, 'web-v001');
@@ -172,12 +173,9 @@ describe('ELBv2 target health on the virtual clock', () => {
     let ticks = 0;
     cloud.hooks.on('healthTick', () => ticks++);
     // Act
-    const t0 = performance.now();
     await elapse(cloud, 3_600_000);
-    const ms = performance.now() - t0;
-    // Assess
+    // Assess: every target checked every 10 s through the hour
     expect(cloud.elb.healthyCount(tg)).toBe(100);
-    expect(ticks).toBeGreaterThan(0);
-    expect(ms).toBeLessThan(1000);
+    expect(ticks).toBeGreaterThanOrEqual(360);
   });
 });

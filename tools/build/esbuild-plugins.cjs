@@ -7,6 +7,16 @@
  * the whole EC2 model (~550 KB minified) lands in any bundle that sends one EC2 command. Inlining
  * the constants as literal keys is the same object, and lets tree shaking drop unused shapes.
  *
+ * The same onLoad drops the registration of each modelled error class (hundreds in SSM: ~50 KB
+ * of a bundle with its error shapes). An error the registry does not know still arrives as the
+ * service's base exception with `name` = the error code, `$fault`, `$metadata` and the message,
+ * which is all redblack reads (it matches errors by `name`). Kept: errors whose wire code differs
+ * from their name (awsQuery codes such as ELBv2's `TargetGroupNotFound`), so `name` stays what the
+ * SDK documents, and classes the retry strategy reads (`$retryable`).
+ *
+ * sdk-package-version: each client reads its package.json for one field, the version in the
+ * User-Agent; esbuild would inline the whole file (2-3 KB a client). It gets name and version.
+ *
  * lambda-env-credentials: the SDK's default credential chain, replaced by its first link (the
  * environment), which is where Lambda puts the function's credentials.
  */
@@ -21,8 +31,48 @@ const schemaKeys = {
       const source = await readFile(args.path, 'utf8');
       const constants = new Map();
       for (const m of source.matchAll(/^const (_[A-Za-z0-9_$]+) = ("[^"\\]*");$/gm)) constants.set(m[1], m[2]);
-      const contents = source.replace(/\[(_[A-Za-z0-9_$]+)\]:/g, (all, name) => (constants.has(name) ? `${constants.get(name)}:` : all));
-      return { contents, loader: 'js' };
+      const literal = source.replace(/\[(_[A-Za-z0-9_$]+)\]:/g, (all, name) => (constants.has(name) ? `${constants.get(name)}:` : all));
+      const errors = await readFile(args.path.replace(/schemas[\\/]schemas_\d+\.js$/, 'models/errors.js'), 'utf8').catch(() => '');
+      return { contents: dropErrorRegistrations(literal, errors), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * The schema module without the modelled error classes (see above): an error whose wire code is
+ * its name needs no registration at all; one whose wire code differs keeps its shape, registered
+ * with a two-line class of the same name on the service's base exception. `$retryable` classes stay.
+ */
+function dropErrorRegistrations(source, errorsModule) {
+  const baseImport = /^import \{ (\w+ServiceException) \} from "\.\.\/models\/\w+";$/m.exec(source);
+  const base = baseImport?.[1];
+  if (!base) return source;
+  const retryable = new Set();
+  for (const m of errorsModule.matchAll(/^export class (\w+) extends [\s\S]*?^}/gm)) if (m[0].includes('$retryable')) retryable.add(m[1]);
+  let named = false;
+  const out = source.replace(/^(\w+)_registry\.registerError\((\w+)\$, (\w+)\);\n/gm, (line, registry, shape, cls) => {
+    if (registry === '_s' || retryable.has(cls)) return line;
+    const def = new RegExp(`^export var ${shape}\\$ = \\[-3, \\w+, (?:\\w+|"[^"]*"),\\s*\\{([^}]*)\\}`, 'm').exec(source);
+    if (!def) return line;
+    const wire = /"awsQueryError":\s*\[`([^`]+)`/.exec(def[1])?.[1];
+    if (wire === undefined || wire === cls) return '';
+    named = true;
+    return `${registry}_registry.registerError(${shape}$, __redblackNamedError(${JSON.stringify(cls)}));\n`;
+  });
+  if (!named) return out;
+  // What the generated classes did in their constructors: name the error, keep its prototype.
+  const factory = `const __redblackNamedError = (name) => { const C = class extends ${base} { constructor(o) { super({ ...o, name }); Object.setPrototypeOf(this, C.prototype); } }; Object.defineProperty(C, "name", { value: name }); return C; };\n`;
+  // Before the first registration that uses it (the base class import above it is hoisted).
+  const at = out.indexOf(baseImport[0]) + baseImport[0].length + 1;
+  return `${out.slice(0, at)}${factory}${out.slice(at)}`;
+}
+
+const packageVersion = {
+  name: 'sdk-package-version',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/ }, async (args) => {
+      const { name, version } = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
     });
   },
 };
@@ -35,4 +85,4 @@ const lambdaCredentials = {
   },
 };
 
-module.exports = [schemaKeys, lambdaCredentials];
+module.exports = [schemaKeys, packageVersion, lambdaCredentials];

@@ -10,6 +10,8 @@ const RULE_CLUSTERS = 'clusters configured with `ruleArn` (a listener rule) inst
 const LOCK_RACE =
   'acquireLock reads the holder with GetItem only when the failed condition returned no item (the lock was released between the write and the read): a race the runs do not stage';
 
+const CLONE_SETTINGS = 'copyGroupSettings (test/pipeline/clone.test.ts) copies what the live group has; the demo group has no';
+
 /** Lambda's own logs and X-Ray: every function has them, from the plugin and provider.iam. */
 export const BASELINE = ['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 
@@ -25,9 +27,22 @@ export const ALLOW_LIST: AllowList = {
     'elasticloadbalancing:DescribeRules': `stage() reads the swap point for ${RULE_CLUSTERS}`,
     'elasticloadbalancing:ModifyRule': `stage() adds the new target group at weight 0 for ${RULE_CLUSTERS}`,
     'autoscaling:PutScalingPolicy': "clonePolicies copies the live group's scaling policies: the demo group has none",
+    'elasticloadbalancing:DescribeTags':
+      "createTargetGroup reads the owner tag of an existing target group of the new group's name (a retried LaunchGroup, test/functions/launch-group.test.ts): the runs do not retry it",
+    'autoscaling:PutWarmPool': `${CLONE_SETTINGS} a warm pool`,
+    'autoscaling:PutScheduledUpdateGroupAction': `${CLONE_SETTINGS} scheduled actions`,
+    'autoscaling:PutNotificationConfiguration': `${CLONE_SETTINGS} SNS notification configurations`,
+    'autoscaling:EnableMetricsCollection': `${CLONE_SETTINGS} group metrics collection`,
+    'autoscaling:SuspendProcesses': `${CLONE_SETTINGS} suspended processes`,
+    'cloudwatch:DescribeAlarms': `${CLONE_SETTINGS} simple or step scaling policies driven by alarms`,
+    'cloudwatch:PutMetricAlarm': `${CLONE_SETTINGS} simple or step scaling policies driven by alarms`,
     'iam:PassRole':
       "a launch template with an instance profile, or lifecycle hooks with a role, make CreateAutoScalingGroup pass those roles: the demo template and group have neither",
     'ec2:CreateTags': 'a launch template with tag specifications is authorised as CreateTags on RunInstances: the demo template has none',
+  },
+  checkBake: {
+    'ec2:GetConsoleOutput':
+      'the console fallback when a stopped builder carries no redblack:bake-result tag (a base image without curl or the AWS CLI): the embedded builder tags itself',
   },
   swapTargetGroup: {
     'elasticloadbalancing:DescribeRules': `the traffic step on ${RULE_CLUSTERS}`,

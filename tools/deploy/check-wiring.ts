@@ -5,7 +5,7 @@
  * Each returns its problems as sentences (empty = pass).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { functionsOf, type Place, referencesIn, resolve, resolveString, roleStatements, type Template } from './template.js';
+import { functionsOf, type Place, referencesIn, resolve, resolveString, roleStatements, type Statement, type Template } from './template.js';
 import { isUnscopable } from './unscopable.js';
 
 const ofType = (t: Template, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
@@ -199,9 +199,16 @@ export function checkBuilder(t: Template, place: Place): string[] {
   const roles = profiles.flatMap(([, p]) => (p.Properties?.Roles ?? []).map((r: any) => r.Ref as string));
   if (profiles.length !== 1 || roles.length !== 1) return [`expected one instance profile with one role, found ${profiles.length} with ${roles.join(', ')}`];
   const releases = `${resolveString(t, { 'Fn::GetAtt': ['ArtifactsBucket', 'Arn'] }, place)}/releases/*`;
+  const instances = `arn:${place.partition}:ec2:${place.region}:${place.account}:instance/*`;
+  // The bake verdict: a builder may tag a builder (itself) with redblack:bake-result, nothing else.
+  const verdictTag = (s: Statement) =>
+    isDeepStrictEqual(s.actions, ['ec2:CreateTags']) &&
+    isDeepStrictEqual(s.resources, [instances]) &&
+    isDeepStrictEqual(s.condition, { StringEquals: { 'ec2:ResourceTag/redblack:role': 'builder' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['redblack:bake-result'] } });
   for (const s of roleStatements(t, roles[0] as string, place)) {
+    if (verdictTag(s)) continue;
     if (s.actions.some((a) => !/^s3:GetObject(Version)?$/.test(a)) || s.resources.some((r) => r !== releases)) {
-      problems.push(`the builder role grants ${s.actions.join(', ')} on ${s.resources.join(', ')}: only s3:GetObject(Version) on ${releases}`);
+      problems.push(`the builder role grants ${s.actions.join(', ')} on ${s.resources.join(', ')}: only s3:GetObject(Version) on ${releases}, and CreateTags of its verdict tag on builders`);
     }
   }
   const profileName = resolveString(t, { Ref: (profiles[0] as [string, unknown])[0] }, place);

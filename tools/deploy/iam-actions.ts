@@ -28,6 +28,7 @@ function arnsFor({ partition: p, region: r, account: a }: Place) {
     image: (id = '*') => `arn:${p}:ec2:${r}::image/${id}`,
     snapshot: (id = '*') => `arn:${p}:ec2:${r}::snapshot/${id}`,
     group: (name: string) => `arn:${p}:autoscaling:${r}:${a}:autoScalingGroup:*:autoScalingGroupName/${name}`,
+    alarm: (name: string) => `arn:${p}:cloudwatch:${r}:${a}:alarm:${name}`,
     targetGroup: (name: string) => `arn:${p}:elasticloadbalancing:${r}:${a}:targetgroup/${name}/*`,
     object: (bucket: string, key: string) => `arn:${p}:s3:::${bucket}/${key}`,
     // Public parameters (`/aws/service/…`) are owned by AWS: no account in their ARN.
@@ -120,6 +121,13 @@ const RULES: Record<string, Rule> = {
   'autoscaling:UpdateAutoScalingGroup': (i, arn) => [{ action: 'autoscaling:UpdateAutoScalingGroup', resource: arn.group(i.AutoScalingGroupName) }, ...groupLaunch(i, arn)],
   'autoscaling:DeleteAutoScalingGroup': (i, arn) => one('autoscaling:DeleteAutoScalingGroup', arn.group(i.AutoScalingGroupName)),
   'autoscaling:PutScalingPolicy': (i, arn) => one('autoscaling:PutScalingPolicy', arn.group(i.AutoScalingGroupName)),
+  // The clone's settings (src/steps/shared/clone-settings.ts), each on the new group.
+  'autoscaling:PutWarmPool': (i, arn) => one('autoscaling:PutWarmPool', arn.group(i.AutoScalingGroupName)),
+  'autoscaling:PutScheduledUpdateGroupAction': (i, arn) => one('autoscaling:PutScheduledUpdateGroupAction', arn.group(i.AutoScalingGroupName)),
+  'autoscaling:PutNotificationConfiguration': (i, arn) => one('autoscaling:PutNotificationConfiguration', arn.group(i.AutoScalingGroupName)),
+  'autoscaling:EnableMetricsCollection': (i, arn) => one('autoscaling:EnableMetricsCollection', arn.group(i.AutoScalingGroupName)),
+  'autoscaling:SuspendProcesses': (i, arn) => one('autoscaling:SuspendProcesses', arn.group(i.AutoScalingGroupName)),
+  'cloudwatch:PutMetricAlarm': (i, arn) => one('cloudwatch:PutMetricAlarm', arn.alarm(i.AlarmName)),
   'autoscaling:CreateOrUpdateTags': (i, arn) => (i.Tags ?? []).map((t: any) => ({ action: 'autoscaling:CreateOrUpdateTags', resource: arn.group(t.ResourceId) })),
   'autoscaling:DeleteTags': (i, arn) => (i.Tags ?? []).map((t: any) => ({ action: 'autoscaling:DeleteTags', resource: arn.group(t.ResourceId) })),
 

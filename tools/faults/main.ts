@@ -12,6 +12,7 @@ import type { BatchSummary, ViolationReport } from './runner.js';
 
 // Before the functions load: their logger reads its level at construction and goes back to it on every invocation.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 function usage(code: number, message?: string): never {

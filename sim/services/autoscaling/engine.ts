@@ -5,6 +5,7 @@
  * Pending → (Pending:Wait) → InService → Terminating (drain) → (Terminating:Wait) → Terminated.
  */
 import type { LifecycleHook } from '@aws-sdk/client-auto-scaling';
+import { dropPolicyAlarms } from './settings.js';
 import { AwsFault } from '../../aws-fault.js';
 import {
   type AsgInstance,
@@ -358,6 +359,7 @@ export class Engine {
   finishDelete(g: Group): void {
     if (this.s.groups.get(g.name) !== g) return;
     g.retry?.cancel();
+    dropPolicyAlarms(this.s, g);
     this.s.groups.delete(g.name);
     for (const inst of g.instances.values()) this.s.byInstance.delete(inst.id);
     this.s.deletedActivities.unshift(...g.activities);

@@ -1,4 +1,5 @@
 /** CreateAutoScalingGroup, UpdateAutoScalingGroup, SetDesiredCapacity, DeleteAutoScalingGroup, DescribeAutoScalingGroups. */
+import { setMaintenance } from './settings.js';
 import type {
   AutoScalingGroupsType,
   CreateAutoScalingGroupType,
@@ -139,6 +140,7 @@ export async function createGroup(s: AsgState, engine: Engine, input: CreateAuto
   };
   for (const h of hookSpecs) g.hooks.set(h.LifecycleHookName as string, hookFromSpec(g, h));
   engine.ensureSubscribed();
+  setMaintenance(g, input.InstanceMaintenancePolicy);
   s.groups.set(name, g);
   changed(s, g);
   engine.queue(g);
@@ -186,6 +188,7 @@ export async function updateGroup(s: AsgState, engine: Engine, input: UpdateAuto
   if (input.Context !== undefined) e.context = input.Context;
   if (input.DesiredCapacityType !== undefined) e.desiredCapacityType = input.DesiredCapacityType;
   if (input.DeletionProtection !== undefined) e.deletionProtection = input.DeletionProtection;
+  setMaintenance(g, input.InstanceMaintenancePolicy);
   changed(s, g);
   engine.queue(g);
 }

@@ -1,4 +1,5 @@
 /** Lifecycle hooks and their actions; scaling policies (stored and described, not executed). */
+import { alarmsInvoking } from './settings.js';
 import type {
   CompleteLifecycleActionType,
   DeleteLifecycleHookType,
@@ -165,7 +166,9 @@ export function describePolicies(s: AsgState, input: DescribePoliciesType): Poli
     .filter((p) => (!names || names.includes(p.PolicyName as string) || names.includes(p.PolicyARN as string)) && (!types || types.includes(p.PolicyType as string)))
     .sort((a, b) => ((a.PolicyARN as string) < (b.PolicyARN as string) ? -1 : 1));
   const { page, NextToken } = paginate(all, (p) => p.PolicyARN as string, max, input.NextToken);
-  return { ScalingPolicies: page.map((p) => structuredClone(p)), NextToken };
+  // Simple and step policies list the alarms that invoke them (target tracking owns its own).
+  const withAlarms = (p: ScalingPolicy): ScalingPolicy => (p.PolicyType === 'TargetTrackingScaling' ? structuredClone(p) : { ...structuredClone(p), Alarms: alarmsInvoking(s, p.PolicyARN as string) });
+  return { ScalingPolicies: page.map(withAlarms), NextToken };
 }
 
 export function deletePolicy(s: AsgState, input: DeletePolicyType): void {

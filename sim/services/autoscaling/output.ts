@@ -2,6 +2,7 @@
 import type { AutoScalingGroup, AutoScalingInstanceDetails, Instance, TagDescription } from '@aws-sdk/client-auto-scaling';
 import { AwsFault } from '../../aws-fault.js';
 import type { AsgInstance, Group } from './model.js';
+import { settingsShape } from './settings.js';
 
 export function instanceShape(i: AsgInstance): Instance {
   return {
@@ -47,7 +48,7 @@ export function groupShape(g: Group, includeInstances: boolean): AutoScalingGrou
     CreatedTime: new Date(g.createdAt),
     SuspendedProcesses: [...g.suspended].map(([ProcessName, SuspensionReason]) => ({ ProcessName, SuspensionReason })),
     VPCZoneIdentifier: g.subnets.join(','),
-    EnabledMetrics: [],
+    ...settingsShape(g),
     Tags: tagShapes(g),
     TerminationPolicies: [...g.terminationPolicies],
     NewInstancesProtectedFromScaleIn: g.protectNew,

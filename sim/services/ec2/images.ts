@@ -74,7 +74,9 @@ export class Images {
       release: inst.release,
     });
     applyTags(img.tags, imageTags, img.id);
-    img.timer = this.ctx.clock.after(this.createSeconds() * 1000, () => {
+    const createMs = Math.round((this.ctx.latency?.jittered(this.createSeconds()) ?? this.createSeconds()) * 1000);
+    this.store.imageMs.set(img.id, createMs);
+    img.timer = this.ctx.clock.after(createMs, () => {
       img.timer = undefined;
       img.state = 'available';
       for (const s of this.snapshotsOf(img)) s.state = 'completed';

@@ -246,7 +246,9 @@ export class Instances {
   GetConsoleOutput(input: GetConsoleOutputCommandInput): Out<GetConsoleOutputCommandOutput> {
     const [inst] = this.resolve([need(input.InstanceId, 'InstanceId')]) as [InstanceRec];
     dryRun(input);
-    const text = inst.console.length ? `${inst.console.join('\r\n')}\r\n` : undefined;
+    const now = this.ctx.clock.now();
+    const visible = inst.console.filter((_, i) => (inst.consolePostedAt?.[i] ?? 0) <= now);
+    const text = visible.length ? `${visible.join('\r\n')}\r\n` : undefined;
     return { InstanceId: inst.id, Timestamp: new Date(this.ctx.clock.now()), Output: text === undefined ? undefined : Buffer.from(text).toString('base64') };
   }
 

@@ -40,6 +40,9 @@ export interface LaunchSpec {
 
 type Subscriber = (instanceId: string, state: string) => void;
 
+/** The tag the bake script sets on its builder: `ok` or `failed: <reason>` (src/domain/user-data.ts). */
+export const BAKE_RESULT_TAG = 'redblack:bake-result';
+
 export class Lifecycle {
   private readonly subscribers: Subscriber[] = [];
   private failNext = 0;
@@ -133,7 +136,7 @@ export class Lifecycle {
     const inst = this.store.instances.get(instanceId);
     if (!inst || inst.state !== 'running' || inst.runningSince === undefined) return false;
     const app = this.ctx.apps.get(inst.release);
-    return app.healthy && this.ctx.clock.now() >= inst.runningSince + app.appStartSeconds * 1000;
+    return app.healthy && this.ctx.clock.now() >= inst.runningSince + (inst.appStartMs ?? app.appStartSeconds * 1000);
   }
 
   errorRate(instanceId: string): number {
@@ -143,16 +146,22 @@ export class Lifecycle {
 
   private boot(inst: InstanceRec): void {
     const app = this.ctx.apps.get(inst.release);
-    inst.timer = this.ctx.clock.after(app.bootSeconds * 1000, () => {
+    const latency = this.ctx.latency;
+    const bootMs = Math.round((latency?.jittered(app.bootSeconds) ?? app.bootSeconds) * 1000);
+    if (latency) inst.appStartMs = Math.round(latency.jittered(app.appStartSeconds) * 1000);
+    const timing = { release: inst.release, launchTime: this.ctx.clock.now(), bootMs, appStartMs: inst.appStartMs ?? app.appStartSeconds * 1000 };
+    this.store.timings.set(inst.id, { ...this.store.timings.get(inst.id), ...timing });
+    inst.timer = this.ctx.clock.after(bootMs, () => {
       inst.timer = undefined;
       if (inst.failBoot) {
         inst.failBoot = false;
-        inst.console.push(`[    0.000000] Kernel panic - not syncing: VFS: Unable to mount root fs`);
+        this.post(inst, `[    0.000000] Kernel panic - not syncing: VFS: Unable to mount root fs`);
         this.terminate(inst, REASONS.internal);
         return;
       }
       inst.runningSince = this.ctx.clock.now();
-      inst.console.push(
+      this.post(
+        inst,
         `[    0.000000] Linux version 6.1.0-redblack (embedded cloud)`,
         `cloud-init[1]: Cloud-init v. 23.4 running 'modules:final' at ${new Date(this.ctx.clock.now()).toUTCString()}.`,
         `cloud-init[1]: ${inst.id} booted from ${inst.imageId}`,
@@ -162,19 +171,43 @@ export class Lifecycle {
     });
   }
 
+  /**
+   * Console output as EC2 posts it: asynchronously, so a line may become visible to
+   * GetConsoleOutput well after it was written (up to `consoleLagMaxMs`, a seeded draw per line,
+   * never out of order).
+   */
+  consoleLagMaxMs = 0;
+
+  private post(inst: InstanceRec, ...lines: string[]): void {
+    const posted = (inst.consolePostedAt ??= inst.console.map(() => 0));
+    const last = posted.at(-1) ?? 0;
+    for (const line of lines) {
+      const lag = this.consoleLagMaxMs > 0 ? this.ctx.rng.int(0, this.consoleLagMaxMs) : 0;
+      inst.console.push(line);
+      posted.push(Math.max(last, this.ctx.clock.now() + lag));
+    }
+  }
+
   /** cloud-init runs user data once per instance: install, report on the console, power off. */
   private scheduleBake(inst: InstanceRec, b: Builder): void {
     const app = this.ctx.apps.get(b.release);
-    inst.console.push(`redblack-bake: installing s3://${b.bucket}/${b.key}${b.versionId ? ` (version ${b.versionId})` : ''}`);
-    inst.bakeTimer = this.ctx.clock.after(app.installSeconds * 1000, () => {
+    this.post(inst, `redblack-bake: installing s3://${b.bucket}/${b.key}${b.versionId ? ` (version ${b.versionId})` : ''}`);
+    const installMs = Math.round((this.ctx.latency?.jittered(app.installSeconds) ?? app.installSeconds) * 1000);
+    const timing = this.store.timings.get(inst.id);
+    if (timing) timing.installMs = installMs;
+    inst.bakeTimer = this.ctx.clock.after(installMs, () => {
       inst.bakeTimer = undefined;
       let failure: string | undefined;
       if (!this.ctx.s3.objectExists(b.bucket, b.key, b.versionId)) failure = `artifact s3://${b.bucket}/${b.key} not found`;
       else if (app.installFails) failure = 'install command exited with status 1';
       b.outcome = failure ? 'failed' : 'ok';
-      inst.console.push(failure ? `redblack-bake: failed: ${failure}` : 'redblack-bake: ok');
+      const verdict = failure ? `failed: ${failure}` : 'ok';
+      // The script tags the builder with its verdict (CreateTags on itself, through its instance
+      // profile) before it writes the console line and powers off: the durable, prompt channel.
+      inst.tags.set(BAKE_RESULT_TAG, verdict.slice(0, 256));
+      this.post(inst, `redblack-bake: ${verdict}`);
       if (!failure && b.release !== undefined) inst.release = b.release;
-      inst.console.push('reboot: Power down');
+      this.post(inst, 'reboot: Power down');
       if (inst.shutdownBehavior === 'terminate') this.terminate(inst, REASONS.instance);
       else this.stop(inst, REASONS.instance);
     });

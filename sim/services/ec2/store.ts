@@ -57,7 +57,11 @@ export interface InstanceRec {
   release?: string;
   /** When it last entered `running`. */
   runningSince?: number;
+  /** With latency on: this instance's jittered app start after `running`, ms. */
+  appStartMs?: number;
   console: string[];
+  /** When each console line becomes visible to GetConsoleOutput (EC2 posts console output late). */
+  consolePostedAt?: number[];
   /** The pending state transition, cancelled when another one overrides it. */
   timer?: Cancel;
   bakeTimer?: Cancel;
@@ -138,7 +142,19 @@ export interface SecurityGroupRec {
   tags: Tags;
 }
 
+/** What an instance's boot, app start and install really took, ms (the bench's physical floor reads them). */
+export interface Timing {
+  release?: string;
+  launchTime: number;
+  bootMs?: number;
+  appStartMs?: number;
+  installMs?: number;
+}
+
 export class Ec2Store {
+  /** Realized durations per instance id, and per image id (`imageMs`): kept after the records go. */
+  readonly timings = new Map<string, Timing>();
+  readonly imageMs = new Map<string, number>();
   private counter = 0;
   readonly instances = new Map<string, InstanceRec>();
   readonly images = new Map<string, ImageRec>();

@@ -14,7 +14,6 @@ import { oneOf, page, required, resourceName, tagMap, tags } from './validate.js
 
 type Out<T> = Omit<T, '$metadata'>;
 
-const MAX_LOAD_BALANCERS = 50;
 /** Seconds from CreateLoadBalancer to `active`. */
 const PROVISIONING_SECONDS = 60;
 /** Route 53 hosted zone of ALBs in us-east-1 (the only one a name is needed for in the simulation). */
@@ -54,7 +53,7 @@ export class LoadBalancers {
       if (!same) throw new AwsFault('DuplicateLoadBalancerName', `A load balancer with the same name '${name}' exists, but with different settings`);
       return { LoadBalancers: [this.describe(existing)] };
     }
-    if (this.sim.state.loadBalancers.size >= MAX_LOAD_BALANCERS) {
+    if (this.sim.state.loadBalancers.size >= this.sim.loadBalancerLimit) {
       throw new AwsFault('TooManyLoadBalancers', 'The maximum number of load balancers has been reached');
     }
     const id = this.sim.ctx.ids.hex(16);

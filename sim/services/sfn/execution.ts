@@ -54,6 +54,8 @@ export class Execution {
    * the end — so Start → A → B → End counts 4, as in the AWS pricing example.
    */
   transitions = 0;
+  /** Transitions whose time (latency.ts) has been charged, at the Task that followed them. */
+  chargedTransitions = 0;
   readonly history: StoredEvent[] = [];
   readonly warnings: string[] = [];
   closing?: Closing;

@@ -131,6 +131,11 @@ export class Runner {
     exec.currentToken = undefined;
     const io: { input?: unknown; output?: unknown } = { input };
     exec.taskIO.set(state, io);
+    // The transitions since the last Task take their time now (latency.ts), before the invocation.
+    const due = exec.transitions - exec.chargedTransitions;
+    exec.chargedTransitions = exec.transitions;
+    const perTransition = this.ctx.latency?.model.stateTransitionMs ?? 0;
+    if (due > 0 && perTransition > 0) await this.ctx.clock.sleep(due * perTransition);
     switch (info.kind) {
       case 'lambda':
         io.output = limited(await this.ctx.lambda.invoke(info.resource as string, input));

@@ -30,7 +30,8 @@ const defaults = {
 
 export class AwsTransient extends Error {
   constructor(cause: Error) {
-    super(`${cause.name}: ${cause.message}`);
+    // The SDK error stays attached (`cause`): its request id and HTTP status are what support asks for.
+    super(`${cause.name}: ${cause.message}`, { cause });
     this.name = 'AwsTransient';
   }
 }

@@ -1,8 +1,10 @@
 /**
  * Pure translation of a live group (as DescribeAutoScalingGroups shows it) into the
  * CreateAutoScalingGroup input of its successor: same subnets, capacity, health check, tags,
- * termination policies, lifecycle hooks and mixed instances policy; a new launch template
- * version and target group; redblack's own tags replaced.
+ * termination policies, lifecycle hooks, mixed instances policy, instance maintenance policy,
+ * placement group and additional target groups / traffic sources; a new launch template version
+ * and target group; redblack's own tags replaced. The rest (warm pool, scheduled actions,
+ * notifications, metrics, suspended processes, policy alarms) is clone-settings.ts.
  */
 import type {
   AutoScalingGroup,
@@ -20,6 +22,8 @@ export interface CloneSpec {
   launchTemplate: { id: string; version: number };
   targetGroupArn: string;
   tags: { Key: string; Value: string }[];
+  /** The live group's own target group (the listener's): every other one it serves is an additional one, kept. */
+  liveTargetGroupArn?: string;
 }
 
 const OURS = new Set<string>(Object.values(TAG));
@@ -55,7 +59,12 @@ export function cloneGroupInput(live: AutoScalingGroup, hooks: LifecycleHook[], 
     CapacityRebalance: live.CapacityRebalance,
     DefaultInstanceWarmup: live.DefaultInstanceWarmup,
     MaxInstanceLifetime: live.MaxInstanceLifetime,
-    TargetGroupARNs: [spec.targetGroupArn],
+    // The new target group first (the one the listener shifts to); target groups of other
+    // listeners the live group also serves are joined at launch, as the live group is.
+    TargetGroupARNs: [spec.targetGroupArn, ...(live.TargetGroupARNs ?? []).filter((t) => t !== spec.liveTargetGroupArn && t !== spec.targetGroupArn)],
+    ...additionalSources(live),
+    ...(live.InstanceMaintenancePolicy ? { InstanceMaintenancePolicy: live.InstanceMaintenancePolicy } : {}),
+    ...(live.PlacementGroup ? { PlacementGroup: live.PlacementGroup } : {}),
     LifecycleHookSpecificationList: hooks.map((h) => ({
       LifecycleHookName: h.LifecycleHookName as string,
       LifecycleTransition: h.LifecycleTransition as string,
@@ -67,6 +76,13 @@ export function cloneGroupInput(live: AutoScalingGroup, hooks: LifecycleHook[], 
     })),
     Tags: tags,
   };
+}
+
+/** Traffic sources other than ELBv2 target groups (e.g. VPC Lattice), which TargetGroupARNs covers. */
+function additionalSources(live: AutoScalingGroup): Pick<CreateAutoScalingGroupCommandInput, 'TrafficSources'> {
+  const tgs = new Set(live.TargetGroupARNs ?? []);
+  const others = (live.TrafficSources ?? []).filter((t) => t.Identifier && !tgs.has(t.Identifier) && t.Type !== 'elbv2');
+  return others.length > 0 ? { TrafficSources: others.map((t) => ({ Identifier: t.Identifier as string, ...(t.Type ? { Type: t.Type } : {}) })) } : {};
 }
 
 /**

@@ -57,6 +57,8 @@ export interface GateProgress {
   /** Epoch ms before which the group cannot pass (instances still registering + health checks): the next look's floor. */
   readyNotBefore?: number;
   waitSeconds: number;
+  /** A progress notification that failed (logged and counted). */
+  warnings?: string[];
 }
 
 export interface TrafficProgress {
@@ -69,6 +71,8 @@ export interface TrafficProgress {
   waitSeconds: number;
   /** Epoch ms when this step's wait ends; until then the step only watches the alarms. */
   stepEndsAt?: number;
+  /** A progress notification that failed (logged and counted). */
+  warnings?: string[];
 }
 
 export interface DeploymentState {

@@ -105,3 +105,45 @@ describe('lambda-env-credentials esbuild plugin', () => {
     }
   }, 60_000);
 });
+
+describe('sdk-schema-keys esbuild plugin: error classes', () => {
+  /** A client of `pkg` whose every request is answered with `status` and `body`, bundled both ways. */
+  const ERRORS_ENTRY = `
+    import { ElasticLoadBalancingV2Client, DescribeTargetGroupsCommand, ElasticLoadBalancingV2ServiceException } from '@aws-sdk/client-elastic-load-balancing-v2';
+    import { SSMClient, GetParameterCommand, SSMServiceException } from '@aws-sdk/client-ssm';
+    const answer = (status, body, headers = {}) => ({ handle: async () => ({ response: { statusCode: status, headers, body: new TextEncoder().encode(body) } }) });
+    const base = { region: 'us-east-1', credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' }, maxAttempts: 1 };
+    const caught = async (send, Base) => { try { await send(); return null; } catch (e) { return { name: e.name, message: e.message, fault: e.$fault, status: e.$metadata?.httpStatusCode, base: e instanceof Base, ctor: e.constructor.name }; } };
+    export const elb = (code) => caught(() => new ElasticLoadBalancingV2Client({ ...base, requestHandler: answer(400, '<ErrorResponse><Error><Type>Sender</Type><Code>' + code + '</Code><Message>nope</Message></Error><RequestId>r1</RequestId></ErrorResponse>', { 'content-type': 'text/xml' }) }).send(new DescribeTargetGroupsCommand({ Names: ['x'] })), ElasticLoadBalancingV2ServiceException);
+    export const ssm = (type) => caught(() => new SSMClient({ ...base, requestHandler: answer(400, JSON.stringify({ __type: type, message: 'nope' }), { 'content-type': 'application/x-amz-json-1.1' }) }).send(new GetParameterCommand({ Name: 'x' })), SSMServiceException);
+  `;
+  type Caught = { name: string; message: string; fault: string; status: number; base: boolean; ctor: string } | null;
+  type Mod = { elb: (code: string) => Promise<Caught>; ssm: (type: string) => Promise<Caught> };
+
+  it('keeps every error name, message and fault the code reads, and drops the SSM error classes', async () => {
+    // Prepare: both bundles as modules
+    const dir = mkdtempSync(join(tmpdir(), 'sdk-errors-'));
+    const [plainCode, shakenCode] = await Promise.all([bundle(false, ERRORS_ENTRY), bundle(true, ERRORS_ENTRY)]);
+    writeFileSync(join(dir, 'plain.mjs'), plainCode);
+    writeFileSync(join(dir, 'shaken.mjs'), shakenCode);
+    const plain = (await import(pathToFileURL(join(dir, 'plain.mjs')).href)) as Mod;
+    const shaken = (await import(pathToFileURL(join(dir, 'shaken.mjs')).href)) as Mod;
+    const cases: [keyof Mod, string][] = [
+      ['elb', 'TargetGroupNotFound'], // awsQuery wire code ≠ name: the SDK names it TargetGroupNotFoundException
+      ['elb', 'Throttling'],
+      ['ssm', 'ParameterNotFound'],
+      ['ssm', 'com.amazonaws.ssm#ThrottlingException'],
+      ['ssm', 'NoSuchThing'],
+    ];
+    for (const [svc, code] of cases) {
+      // Act
+      const [a, b] = [await plain[svc](code), await shaken[svc](code)];
+      // Assess: the same error as far as anything but its constructor goes
+      expect({ ...b, ctor: undefined }).toEqual({ ...a, ctor: undefined });
+      expect(b?.base).toBe(true);
+    }
+    expect((await shaken.elb('TargetGroupNotFound'))?.name).toBe('TargetGroupNotFoundException');
+    expect(plainCode).toContain('ParameterVersionLabelLimitExceeded');
+    expect(shakenCode).not.toContain('ParameterVersionLabelLimitExceeded');
+  }, 60_000);
+});

@@ -1,17 +1,23 @@
 /**
- * The Lambda bundles: each function of serverless.yml built with esbuild and the settings
- * serverless-esbuild uses (tools/build/esbuild.config.cjs), its size, what dominates it, and its module-init time — the median of
- * five fresh `node` processes importing it (a cold start's init phase, minus the runtime's own).
+ * The Lambda bundles as they ship: `npm run package` builds every function of serverless.yml, and
+ * each artifact (`.serverless/<function>.zip`) is unzipped and imported in fresh `node` processes
+ * with that function's environment from the packaged template (NODE_OPTIONS included, so
+ * `--enable-source-maps` costs what it costs in Lambda): module-init time, the median of ≥ 9 runs,
+ * and its ratio to a bare `node` process started in the same run (absolute milliseconds swing with
+ * the machine's load; the ratio much less). What dominates a bundle comes from esbuild's metafile,
+ * built with the same options.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { ROOT, serverlessFunctions } from '../../deploy/serverless.js';
+import { functionsOf as templateFunctions, readTemplate } from '../../deploy/template.js';
 import { round } from './common.js';
+import { unzip } from './unzip.js';
 
 const { esbuildOptions } = createRequire(import.meta.url)('../../build/esbuild.config.cjs') as { esbuildOptions: esbuild.BuildOptions };
 
@@ -28,10 +34,21 @@ export function functionsOf(): FunctionDef[] {
 
 export interface BundleMeasure {
   name: string;
+  /** The `.mjs` in the packaged zip. */
   bytes: number;
-  /** Median of the fresh processes; `initMinMs` the fastest (least disturbed by other load). */
+  /** Its source map, shipped beside it. */
+  mapBytes: number;
+  /** NODE_OPTIONS of the function in the template. */
+  nodeOptions: string;
+  /** Median of the fresh processes, with the template's environment; `initMinMs` the fastest. */
   initMs: number;
   initMinMs: number;
+  /** `initMs` ÷ the bare-node baseline of the same run. */
+  initRatio: number;
+  /** `initMs` ÷ the median function's `initMs`. */
+  initOverMedian: number;
+  /** The same import with `--enable-source-maps` added (median; runs alternate with the shipped settings). */
+  initMsWithSourceMaps: number;
   /** heapUsed and RSS right after the import, fresh process (MB). */
   initHeapMb: number;
   initRssMb: number;
@@ -41,42 +58,95 @@ export interface BundleMeasure {
 }
 
 export interface BundleReport {
-  /** As serverless.yml builds them today. */
+  /** As `npm run package` builds them. */
   configured: BundleMeasure[];
-  /** With tools/build/esbuild-plugins.cjs added, when the build settings lacked it: null since they always carry it. */
+  /** Kept for the results' shape: null since serverless.yml uses the build plugins. */
   withSchemaKeys: BundleMeasure[] | null;
+  /** A fresh `node` process that imports nothing, run as often as each function (ms, median). */
+  baselineMs: number;
+  runs: number;
 }
 
-export async function measureBundles(options: { runs?: number } = {}): Promise<BundleReport> {
-  const configured = await buildAll(functionsOf(), esbuildOptions, 'configured', options.runs ?? 5);
-  // The shared build settings always carry the schema-keys plugin: there is no second variant.
-  return { configured, withSchemaKeys: null };
+const PLACE = { partition: 'aws', region: 'us-east-1', account: '123456789012' };
+
+/** `npm run package`, offline and without credentials, as on a clean clone. */
+export function packageArtifacts(): void {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  execFileSync('npm', ['run', 'package', '--silent'], { cwd: ROOT, env, stdio: 'pipe', timeout: 300_000 });
 }
 
-async function buildAll(fns: FunctionDef[], options: esbuild.BuildOptions, variant: string, runs: number): Promise<BundleMeasure[]> {
-  const dir = join(tmpdir(), 'redblack-bench-bundles', variant);
-  mkdirSync(dir, { recursive: true });
+export async function measureBundles(options: { runs?: number; skipPackage?: boolean } = {}): Promise<BundleReport> {
+  const runs = Math.max(9, options.runs ?? 9);
+  if (!options.skipPackage) packageArtifacts();
+  const fns = functionsOf();
+  const base = esbuildOptions;
+  const template = readTemplate(join(ROOT, '.serverless/cloudformation-template-update-stack.json'));
+  const envs = templateFunctions(template, PLACE);
+  const dir = join(tmpdir(), 'redblack-bench-bundles', 'packaged');
+  const baselineMs = round(median(Array.from({ length: runs }, () => bareNodeMs())), 1);
   const out: BundleMeasure[] = [];
   for (const fn of fns) {
-    const file = join(dir, `${fn.name}.mjs`);
-    const result = await esbuild.build({ ...options, entryPoints: [fn.entry], outfile: file, write: false, metafile: true, logLevel: 'silent' });
-    // The bundle itself, not its source map.
-    const code = result.outputFiles?.find((f) => f.path.endsWith('.mjs'))?.contents ?? new Uint8Array();
-    writeFileSync(file, code);
-    const meta = Object.entries(result.metafile?.outputs ?? {}).find(([path]) => path.endsWith('.mjs'))?.[1];
-    const byPackage = new Map<string, number>();
-    for (const [path, v] of Object.entries(meta?.inputs ?? {})) {
-      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? (path.startsWith('src/') || path.startsWith('functions/') ? 'redblack (src, functions)' : path);
-      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + v.bytesInOutput);
+    const info = envs.get(fn.name);
+    const handler = template.Resources[info?.logicalId ?? '']?.Properties?.Handler as string | undefined;
+    if (!info || !handler) throw new Error(`${fn.name}: not in the packaged template`);
+    const files = unzip(join(ROOT, '.serverless', `${fn.name}.zip`));
+    for (const [name, data] of files) {
+      mkdirSync(dirname(join(dir, fn.name, name)), { recursive: true });
+      writeFileSync(join(dir, fn.name, name), data);
     }
-    const dominatedBy = [...byPackage.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 4)
-      .map(([what, bytes]) => ({ what, bytes }));
-    const init = initTimes(file, runs);
-    out.push({ name: fn.name, bytes: code.byteLength, ...init, dominatedBy, memoryMb: fn.memoryMb });
+    const module = `${handler.replace(/\.[^.]+$/, '')}.mjs`;
+    const code = files.get(module);
+    if (!code) throw new Error(`${fn.name}: ${module} is not in its zip`);
+    const env = lambdaEnv(fn, info.environment);
+    const file = join(dir, fn.name, module);
+    // As shipped, and with --enable-source-maps added, in alternation: both see the same load on a shared machine.
+    const [shipped, withMaps] = initTimes(file, [env, { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --enable-source-maps`.trim() }], runs) as [Init, Init];
+    out.push({
+      name: fn.name,
+      bytes: code.byteLength,
+      mapBytes: files.get(`${module}.map`)?.byteLength ?? 0,
+      nodeOptions: env.NODE_OPTIONS ?? '',
+      ...shipped,
+      initRatio: round(shipped.initMs / baselineMs, 2),
+      initOverMedian: 0,
+      initMsWithSourceMaps: withMaps.initMs,
+      dominatedBy: await dominatedBy(fn, base),
+      memoryMb: fn.memoryMb,
+    });
   }
-  return out;
+  const mid = median(out.map((b) => b.initMs));
+  for (const b of out) b.initOverMedian = round(b.initMs / mid, 2);
+  return { configured: out, withSchemaKeys: null, baselineMs, runs };
+}
+
+/** The function's template environment plus what the Lambda runtime sets itself. */
+function lambdaEnv(fn: FunctionDef, vars: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    ...vars,
+    AWS_REGION: PLACE.region,
+    AWS_DEFAULT_REGION: PLACE.region,
+    AWS_LAMBDA_FUNCTION_NAME: `redblack-dev-${fn.name}`,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+}
+
+/** What makes the bundle big, by package (esbuild's metafile, same options as serverless.yml). */
+async function dominatedBy(fn: FunctionDef, options: esbuild.BuildOptions): Promise<{ what: string; bytes: number }[]> {
+  const result = await esbuild.build({ ...options, entryPoints: [fn.entry], outfile: join(tmpdir(), `${fn.name}.mjs`), write: false, metafile: true, logLevel: 'silent' });
+  const meta = Object.entries(result.metafile?.outputs ?? {}).find(([path]) => path.endsWith('.mjs'))?.[1];
+  const byPackage = new Map<string, number>();
+  for (const [path, v] of Object.entries(meta?.inputs ?? {})) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? (path.startsWith('src/') || path.startsWith('functions/') ? 'redblack (src, functions)' : path);
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + v.bytesInOutput);
+  }
+  return [...byPackage.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([what, bytes]) => ({ what, bytes }));
 }
 
 const median = (xs: number[]): number => {
@@ -85,17 +155,29 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
 
-/** Imports the bundle in `runs` fresh processes: module init time, heap and RSS after it. */
-function initTimes(file: string, runs: number): { initMs: number; initMinMs: number; initHeapMb: number; initRssMb: number } {
+/** Wall time of a fresh `node` that imports nothing: the runtime's own start, on this machine now. */
+function bareNodeMs(): number {
+  const t0 = performance.now();
+  spawnSync(process.execPath, ['--input-type=module', '-e', ''], { env: { PATH: process.env.PATH ?? '' } });
+  return performance.now() - t0;
+}
+
+type Init = { initMs: number; initMinMs: number; initHeapMb: number; initRssMb: number };
+
+/** Imports the bundle in `runs` fresh processes per environment, the environments taking turns: init time, heap and RSS after it. */
+function initTimes(file: string, envs: Record<string, string>[], runs: number): Init[] {
   const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});const ms=performance.now()-t;const m=process.memoryUsage();process.stdout.write(JSON.stringify({ms,heap:m.heapUsed,rss:m.rss}));`;
-  const samples: { ms: number; heap: number; rss: number }[] = [];
+  const samples: { ms: number; heap: number; rss: number }[][] = envs.map(() => []);
   for (let i = 0; i < runs; i++) {
-    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'bench', POWERTOOLS_LOG_LEVEL: 'SILENT', NODE_OPTIONS: '' },
-      encoding: 'utf8',
+    envs.forEach((env, k) => {
+      const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+      samples[k]?.push(JSON.parse(stdout) as { ms: number; heap: number; rss: number });
     });
-    samples.push(JSON.parse(stdout) as { ms: number; heap: number; rss: number });
   }
+  return samples.map(summarize);
+}
+
+function summarize(samples: { ms: number; heap: number; rss: number }[]): Init {
   const MB = 1024 * 1024;
   return {
     initMs: round(median(samples.map((s) => s.ms)), 1),

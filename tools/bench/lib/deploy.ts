@@ -4,7 +4,7 @@
  */
 import { STOP_MS } from '../../../sim/services/ec2/lifecycle.js';
 import type { ExecutionSummary } from '../../../sim/services/sfn/execution.js';
-import { costUsd, type Floor, physicalFloor } from './floor.js';
+import { costUsd, type Floor, type FloorParams, physicalFloor } from './floor.js';
 import type { BenchWorld } from './world.js';
 
 /** Billed-duration model per invocation (the embedded cloud runs in zero simulated time): */
@@ -46,18 +46,40 @@ export interface DeployOptions {
   arm?: () => void;
 }
 
+/**
+ * What this deploy's physical steps really took in the simulation (boots, installs and images
+ * carry seeded jitter when latency is on): the builder that baked `release` and its image, and of
+ * the new group's instances the one that was last ready to pass its health checks.
+ */
+function realized(w: BenchWorld, release: string, since: number, hc: { intervalSeconds: number; healthyThreshold: number }): Omit<FloorParams, 'healthCheck' | 'traffic'> {
+  const store = w.cloud.ec2.store;
+  const app = w.cloud.apps.get(release);
+  const image = [...store.images.values()].find((i) => i.release === release && i.sourceInstanceId !== undefined);
+  const builder = image?.sourceInstanceId ? store.timings.get(image.sourceInstanceId) : undefined;
+  const bake = image
+    ? {
+        bootSeconds: (builder?.bootMs ?? app.bootSeconds * 1000) / 1000,
+        installSeconds: (builder?.installMs ?? app.installSeconds * 1000) / 1000,
+        stopSeconds: STOP_MS / 1000,
+        imageSeconds: (store.imageMs.get(image.id) ?? w.cloud.ec2.imageCreateSeconds * 1000) / 1000,
+      }
+    : null;
+  const ready = (t: { bootMs?: number; appStartMs?: number }) =>
+    physicalFloor({ bake: null, bootSeconds: (t.bootMs ?? 0) / 1000, appStartSeconds: (t.appStartMs ?? 0) / 1000, healthCheck: hc, traffic: { steps: 1, waitSeconds: 0 } }).totalSeconds;
+  const group = [...store.timings.entries()].filter(([id, t]) => t.release === release && t.launchTime >= since && id !== image?.sourceInstanceId).map(([, t]) => t);
+  const last = group.sort((a, b) => ready(a) - ready(b)).at(-1);
+  return {
+    bake,
+    bootSeconds: last?.bootMs !== undefined ? last.bootMs / 1000 : app.bootSeconds,
+    appStartSeconds: last?.appStartMs !== undefined ? last.appStartMs / 1000 : app.appStartSeconds,
+  };
+}
+
 export async function measureDeploy(w: BenchWorld, o: DeployOptions): Promise<DeployMeasure> {
   const cloud = w.cloud;
   const cluster = o.cluster ?? w.world.cluster;
   const hc = await w.healthCheck(w.worlds.find((x) => x.cluster === cluster));
-  const app = cloud.apps.get(o.release);
-  const floor = physicalFloor({
-    bake: { bootSeconds: app.bootSeconds, installSeconds: app.installSeconds, stopSeconds: STOP_MS / 1000, imageSeconds: cloud.ec2.imageCreateSeconds },
-    bootSeconds: app.bootSeconds,
-    appStartSeconds: app.appStartSeconds,
-    healthCheck: hc,
-    traffic: o.traffic,
-  });
+  const started = cloud.clock.now();
 
   const ended0 = w.ended().length;
   const calls0 = cloud.log.mark();
@@ -66,6 +88,7 @@ export async function measureDeploy(w: BenchWorld, o: DeployOptions): Promise<De
   o.arm?.();
   const ended = await w.awaitEnded(ended0 + 1);
   const ex = ended.sort((a, b) => (a.stoppedAt ?? 0) - (b.stoppedAt ?? 0)).at(-1) as ExecutionSummary;
+  const floor = physicalFloor({ ...realized(w, o.release, started, hc), healthCheck: hc, traffic: o.traffic });
 
   const invocations = cloud.lambda.invocations.slice(inv0);
   const calls = cloud.log.calls.slice(calls0).filter((c) => c.caller !== undefined);

@@ -4,7 +4,7 @@
  * peak RSS (tools/bench/lib/maxrss.mjs reports it on exit).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { round } from './common.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -18,9 +18,10 @@ export interface LocalRun {
   output: unknown;
 }
 
-export function runLocal(script: string, args: string[]): LocalRun {
+export function runLocal(script: string, args: string[], options: { tsx?: boolean } = {}): LocalRun {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './tools/bench/lib/maxrss.mjs', script, ...args], {
+  const loaders = options.tsx === false ? [] : ['--import', 'tsx'];
+  const r = spawnSync(process.execPath, [...loaders, '--import', './tools/bench/lib/maxrss.mjs', script, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
@@ -41,8 +42,21 @@ export function runLocal(script: string, args: string[]): LocalRun {
   return { command: `${script} ${args.join(' ')}`.trim(), wallMs, peakRssMb: kb ? round(Number(kb) / 1024, 0) : null, exitCode: r.status, output };
 }
 
-/** `npm start -- --json`: the demo's deployment and the old group's teardown. */
-export const runDemoProcess = (): LocalRun => runLocal('local/main.ts', ['--json']);
+/** The demo's deployment and the old group's teardown, as `npm start -- --json` runs it (the prebuilt bundle). */
+export const runDemoProcess = (): LocalRun => runLocal('local/start.mjs', ['--json'], { tsx: false });
+
+/**
+ * `npm start -- --json` as a user types it: npm, node, loading the demo and running it, spawn to
+ * exit. `fresh` deletes the prebuilt bundle first (a fresh clone's first start builds it).
+ */
+export function runStartProcess(options: { fresh?: boolean } = {}): number {
+  if (options.fresh) rmSync(`${ROOT}.esbuild/local-main.mjs`, { force: true });
+  const t0 = performance.now();
+  const r = spawnSync('npm', ['start', '--silent', '--', '--json'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' }, maxBuffer: 64 * 1024 * 1024 });
+  const ms = round(performance.now() - t0, 0);
+  if (r.status !== 0) throw new Error(`npm start failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
 
 /** `npm run faults -- --runs N --json`, or null while tools/faults/main.ts does not exist. */
 export function runFaults(runs: number): LocalRun | null {

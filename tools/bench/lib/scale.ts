@@ -102,6 +102,7 @@ function instrumentHeap(w: BenchWorld): () => Record<string, number> {
 
 export interface ConcurrentRun {
   clusters: number;
+  seed: number;
   failures: number;
   /** Mean deploy time with 50 at once under the rate limits, minus one deploy alone without them. */
   addedDelaySeconds: number;
@@ -115,19 +116,22 @@ export interface ConcurrentRun {
   wallMs: number;
 }
 
-/** Cluster names `svc00-prod` … : one ALB each (the account's default quota is 50 per Region). */
-export async function runConcurrent(clusters = 50): Promise<ConcurrentRun> {
-  const alone = await BenchWorld.create({ seed: 1, clusters: [{ cluster: 'svc00-prod' }] });
+/**
+ * Cluster names `svc000-prod` … : one ALB each. The account's default quota is 50 ALBs per Region;
+ * above that the quota is raised as an account would have it raised.
+ */
+export async function runConcurrent(clusters = 50, seed = 1): Promise<ConcurrentRun> {
+  const alone = await BenchWorld.create({ seed, clusters: [{ cluster: 'svc000-prod' }] });
   let aloneSeconds: number;
   try {
-    const m = await measureDeploy(alone, { release: '1.1.0', cluster: 'svc00-prod', traffic: { steps: 1, waitSeconds: 0 }, memoryMb: () => 256 });
+    const m = await measureDeploy(alone, { release: '1.1.0', cluster: 'svc000-prod', traffic: { steps: 1, waitSeconds: 0 }, memoryMb: () => 256 });
     aloneSeconds = m.deploySeconds;
   } finally {
     alone.dispose();
   }
 
-  const names = Array.from({ length: clusters }, (_, i) => `svc${String(i).padStart(2, '0')}-prod`);
-  const w = await BenchWorld.create({ seed: 1, clusters: names.map((cluster) => ({ cluster })) });
+  const names = Array.from({ length: clusters }, (_, i) => `svc${String(i).padStart(3, '0')}-prod`);
+  const w = await BenchWorld.create({ seed, clusters: names.map((cluster) => ({ cluster })), loadBalancerLimit: Math.max(50, clusters), instanceLimit: Math.max(1000, clusters * 20) });
   try {
     const t0 = performance.now();
     const limits = new RateLimits(w.cloud.clock);
@@ -141,6 +145,7 @@ export async function runConcurrent(clusters = 50): Promise<ConcurrentRun> {
     const mean = durations.reduce((a, b) => a + b, 0) / Math.max(1, durations.length);
     return {
       clusters,
+      seed,
       failures: ended.filter((e) => e.status !== 'SUCCEEDED').length,
       addedDelaySeconds: round(mean - aloneSeconds, 1),
       maxAddedDelaySeconds: round(Math.max(...durations) - aloneSeconds, 1),

@@ -10,11 +10,15 @@ import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { type DeployMeasure, measureDeploy } from './deploy.js';
 import { BenchWorld } from './world.js';
 import type { AppBehaviour } from '../../../sim/apps.js';
+import type { LatencyModel } from '../../../sim/latency.js';
 import type { WorldOptions } from '../../../local/demo-world.js';
 
 export interface ScenarioResult {
   name: string;
   summary: string;
+  seed: number;
+  /** Whether AWS's latencies were charged to the clock (sim/latency.ts). */
+  latency: boolean;
   /** Deploys in order: the first has no bake history; later ones learn from the live group. */
   deploys: DeployMeasure[];
 }
@@ -38,15 +42,20 @@ export const OVERHEAD_SCENARIOS: Spec[] = [
   },
 ];
 
-export async function runOverhead(spec: Spec, memoryMb: (fn: string) => number, initMs?: (fn: string) => number): Promise<ScenarioResult> {
-  const w = await BenchWorld.create({ seed: 1, clusters: [spec.world], ...(spec.app ? { app: spec.app } : {}) });
+export async function runOverhead(
+  spec: Spec,
+  memoryMb: (fn: string) => number,
+  initMs?: (fn: string) => number,
+  options: { seed?: number; latency?: LatencyModel } = {},
+): Promise<ScenarioResult> {
+  const w = await BenchWorld.create({ seed: options.seed ?? 1, clusters: [spec.world], ...(spec.app ? { app: spec.app } : {}), ...(options.latency ? { latency: options.latency } : {}) });
   try {
     const deploys: DeployMeasure[] = [];
     for (let i = 0; i < spec.deploys; i++) {
       const traffic = { steps: spec.world.steps?.length ?? 1, waitSeconds: spec.world.stepWaitSeconds ?? 120 };
       deploys.push(await measureDeploy(w, { release: `1.${i + 1}.0`, traffic, memoryMb, ...(initMs ? { initMs } : {}) }));
     }
-    return { name: spec.name, summary: spec.summary, deploys };
+    return { name: spec.name, summary: spec.summary, seed: options.seed ?? 1, latency: options.latency !== undefined, deploys };
   } finally {
     w.dispose();
   }

@@ -7,7 +7,8 @@ import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { client } from '../../../src/aws/clients.js';
 import type { AppBehaviour } from '../../../sim/apps.js';
-import { EmbeddedCloud } from '../../../sim/cloud.js';
+import type { EmbeddedCloud } from '../../../sim/cloud.js';
+import type { LatencyModel } from '../../../sim/latency.js';
 import type { ExecutionSummary } from '../../../sim/services/sfn/execution.js';
 import { type DemoWorld, seedDemoWorld, type WorldOptions } from '../../../local/demo-world.js';
 import { deployStack, type Stack } from '../../../local/stack.js';
@@ -21,6 +22,10 @@ export interface WorldSpec {
   app?: Partial<AppBehaviour>;
   /** Raise account quotas for big worlds (EC2 instance limit). */
   instanceLimit?: number;
+  /** Raise the ALB quota (default 50 per Region). */
+  loadBalancerLimit?: number;
+  /** Charge AWS's latencies to the clock once the world is built (sim/latency.ts). */
+  latency?: LatencyModel;
 }
 
 export class BenchWorld {
@@ -34,6 +39,7 @@ export class BenchWorld {
     const cloud = await createCloud({ seed: spec.seed ?? 1 });
     try {
       if (spec.instanceLimit) cloud.ec2.instanceLimit = spec.instanceLimit;
+      if (spec.loadBalancerLimit) cloud.elb.loadBalancerLimit = spec.loadBalancerLimit;
       // Long runs: the call log keeps what happened, not every request body.
       cloud.log.keepInputs = false;
       const stack = await deployStack(cloud);
@@ -45,6 +51,7 @@ export class BenchWorld {
       });
       // From here on, every release the benchmark deploys behaves as the spec says.
       cloud.apps.defaults = { ...cloud.apps.defaults, ...spec.app };
+      cloud.useLatency(spec.latency);
       return new BenchWorld(cloud, stack, worlds);
     } catch (err) {
       cloud.dispose();

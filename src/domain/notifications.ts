@@ -1,0 +1,153 @@
+/**
+ * The lifecycle events redblack puts on EventBridge (`source: redblack`), one detail schema per
+ * `detail-type`. docs/deploy.md documents them; serverless.yml routes them to SNS as text. A
+ * notification never decides a deployment's fate: publishing one that fails is logged and counted.
+ */
+
+export const NOTIFICATION_TYPES = [
+  'Deployment Started',
+  'Deployment Step Changed',
+  'Deployment Approval Requested',
+  'Deployment Succeeded',
+  'Deployment Rolled Back',
+  'Deployment Failed',
+] as const;
+
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** Every detail names the cluster and the deployment (the execution name). */
+export interface DetailBase {
+  cluster: string;
+  deployment: string;
+}
+
+/** Plan took the lock: a new server group is about to be made. */
+export interface StartedDetail extends DetailBase {
+  release: string;
+  from: string | null;
+  to: string;
+  /** `bake` (an artifact) or `prebaked` (an image id). */
+  source: 'bake' | 'prebaked';
+  steps: number[];
+}
+
+/** Where a deployment stands: the phase it reached, the listener's weights, the new group's health. */
+export type Phase = 'healthy' | 'traffic';
+
+export interface StepChangedDetail extends DetailBase {
+  release: string;
+  phase: Phase;
+  /** Server group → weight (percent) on the listener after the change. */
+  weights: Record<string, number>;
+  /** Healthy targets of the new group, and how many the traffic guard requires. */
+  healthy: number;
+  required: number;
+  /** Traffic step index (0-based) and percent, for phase `traffic`. */
+  stepIndex?: number;
+  step?: number;
+}
+
+/** A gate waits for a person (manual approval): who approves, until when, where it stands. */
+export interface ApprovalRequestedDetail extends DetailBase {
+  release: string;
+  /** What the approval unlocks, e.g. `traffic 50%` or `finalize`. */
+  gate: string;
+  weights: Record<string, number>;
+  /** ISO-8601 time after which the request expires (and the deployment rolls back). */
+  expiresAt: string;
+  /** How to answer: e.g. the console link or the CLI command. */
+  respond: string;
+}
+
+export interface SucceededDetail extends DetailBase {
+  outcome: 'succeeded';
+  release: string;
+  from: string | null;
+  to: string;
+  imageId: string;
+  traffic: Record<string, number>;
+  teardown: { serverGroup: string; at: string } | null;
+}
+
+/** A failed deployment undone by the state machine's Rollback. */
+export interface AutomaticRollbackDetail extends DetailBase {
+  outcome: 'rolled-back';
+  manual?: false;
+  listenerRestored: boolean;
+  deleted: string[];
+  kept: string[];
+  cause: string;
+}
+
+/** An on-demand rollback (`{"action": "rollback"}`): traffic back to the previous group. */
+export interface ManualRollbackDetail extends DetailBase {
+  outcome: 'rolled-back';
+  manual: true;
+  from: string;
+  to: string;
+  traffic: Record<string, number>;
+  teardown: { serverGroup: string; at: string };
+}
+
+export type RolledBackDetail = AutomaticRollbackDetail | ManualRollbackDetail;
+
+/** The deployment ended before it changed anything (Plan refused it). */
+export interface FailedDetail extends DetailBase {
+  error: string;
+  message: string;
+  phase: 'plan';
+}
+
+export interface NotificationDetail {
+  'Deployment Started': StartedDetail;
+  'Deployment Step Changed': StepChangedDetail;
+  'Deployment Approval Requested': ApprovalRequestedDetail;
+  'Deployment Succeeded': SucceededDetail;
+  'Deployment Rolled Back': RolledBackDetail;
+  'Deployment Failed': FailedDetail;
+}
+
+/**
+ * One readable line per event: the `summary` field every detail carries, which the SNS
+ * subscription gets as its text (serverless.yml's input transformer) instead of raw JSON.
+ */
+export function summarize<T extends NotificationType>(type: T, detail: NotificationDetail[T]): string {
+  const d = detail as NotificationDetail[NotificationType];
+  const weights = (w: Record<string, number>) =>
+    Object.entries(w)
+      .map(([g, p]) => `${g} ${p}%`)
+      .join(', ');
+  switch (type) {
+    case 'Deployment Started': {
+      const x = d as StartedDetail;
+      return `${x.cluster} ${x.release}: deploying ${x.source === 'bake' ? 'a new bake' : 'a prebaked image'} to ${x.to}${x.from ? `, replacing ${x.from}` : ' (first deployment)'}; traffic steps ${x.steps.join('/')}%`;
+    }
+    case 'Deployment Step Changed': {
+      const x = d as StepChangedDetail;
+      const what = x.phase === 'healthy' ? 'passed its health gate' : `traffic step ${x.step}%`;
+      return `${x.cluster} ${x.release}: ${what}; ${weights(x.weights)}; ${x.healthy}/${x.required} healthy`;
+    }
+    case 'Deployment Approval Requested': {
+      const x = d as ApprovalRequestedDetail;
+      return `${x.cluster} ${x.release}: approval needed for ${x.gate} before ${x.expiresAt}; ${weights(x.weights)}; ${x.respond}`;
+    }
+    case 'Deployment Succeeded': {
+      const x = d as SucceededDetail;
+      return `${x.cluster} ${x.release}: ${x.from ?? '(none)'} → ${x.to} succeeded; ${weights(x.traffic)}${x.teardown ? `; ${x.teardown.serverGroup} torn down at ${x.teardown.at}` : ''}`;
+    }
+    case 'Deployment Rolled Back': {
+      const x = d as RolledBackDetail;
+      if (x.manual) return `${x.cluster}: rolled back on request from ${x.from} to ${x.to}; ${x.from} torn down at ${x.teardown.at}`;
+      return `${x.cluster}: deployment rolled back (${x.cause}); listener ${x.listenerRestored ? 'restored' : 'unchanged'}; deleted ${x.deleted.join(', ') || 'nothing'}${x.kept.length > 0 ? `; kept ${x.kept.join(', ')}` : ''}`;
+    }
+    default: {
+      const x = d as FailedDetail;
+      return `${x.cluster || '(unknown cluster)'}: deployment refused, nothing changed: ${x.error}: ${x.message}`;
+    }
+  }
+}
+
+/** The one-line text of a notification failure, as it lands in a step's `warnings`. */
+export function notificationWarning(type: NotificationType, reason: string): string {
+  return `notification "${type}" not delivered: ${reason}`;
+}
