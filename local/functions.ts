@@ -7,6 +7,7 @@ import { handler as healthGate } from '../functions/health-gate.js';
 import { handler as launchGroup } from '../functions/launch-group.js';
 import { handler as manualRollback } from '../functions/manual-rollback.js';
 import { handler as plan } from '../functions/plan.js';
+import { handler as recover } from '../functions/recover.js';
 import { handler as rollback } from '../functions/rollback.js';
 import { handler as swapTargetGroup } from '../functions/swap-target-group.js';
 import { handler as teardown } from '../functions/teardown.js';
@@ -26,4 +27,5 @@ export const FUNCTIONS: Record<string, LambdaHandler> = {
   teardown,
   rollback,
   manualRollback,
+  recover,
 };

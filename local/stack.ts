@@ -116,6 +116,11 @@ export async function createStack(options: { stage?: string; account: string; fu
     },
     { name: `redblack-${stage}-deploy-requested`, pattern: { source: ['redblack'], 'detail-type': ['Deploy Requested'] }, target: 'trigger' },
     { name: `redblack-${stage}-daily-sweep`, schedule: 'cron(17 3 * * ? *)', target: 'teardown', input: { mode: 'sweep' } },
+    {
+      name: `redblack-${stage}-recover`,
+      pattern: { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['ABORTED', 'TIMED_OUT', 'FAILED'], stateMachineArn: [stateMachineArn] } },
+      target: 'recover',
+    },
   ];
   for (const r of rules) {
     await events.send(

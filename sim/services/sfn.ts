@@ -197,6 +197,7 @@ export class SfnSim {
     m.executions.set(name, exec);
     this.byArn.set(arn, exec);
     this.runner.start(exec, m.prepared, m.parsed, m.name);
+    this.announce(exec);
     return { executionArn: arn, startDate: new Date(now) };
   }
 
@@ -320,6 +321,14 @@ export class SfnSim {
     return e ? e.history.map((ev) => toHistoryEvent(ev, true)) : [];
   }
 
+  /** Ends a running execution as its TimeoutSeconds would (without waiting hours of simulated time for it). */
+  timeOut(arn: string): boolean {
+    const e = this.byArn.get(arn);
+    if (!e?.running) return false;
+    this.runner.stop(e, 'TIMED_OUT', 'States.Timeout', 'The execution timed out (TimeoutSeconds of the state machine).');
+    return true;
+  }
+
   runningCount(): number {
     let n = 0;
     for (const e of this.byArn.values()) if (e.status === 'RUNNING') n++;
@@ -353,8 +362,42 @@ export class SfnSim {
   }
 
   private closed(exec: Execution): void {
+    this.announce(exec);
     const m = this.machines.get(exec.stateMachineArn);
     if (m?.status === 'DELETING') this.removeIfIdle(m);
+  }
+
+  /**
+   * "Step Functions Execution Status Change" on the default bus, as Step Functions sends for a
+   * STANDARD workflow's RUNNING, SUCCEEDED, FAILED, TIMED_OUT and ABORTED (its EventBridge docs):
+   * the detail carries the execution's name, status, dates, input, and output or error and cause.
+   */
+  private announce(exec: Execution): void {
+    const stopped = exec.status !== 'RUNNING' && exec.stoppedAt !== undefined;
+    this.ctx.events.putEventInternal({
+      version: '0',
+      id: this.ctx.ids.uuid(),
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: this.ctx.accountId,
+      time: new Date(stopped ? (exec.stoppedAt as number) : exec.startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: this.ctx.region,
+      resources: [exec.arn],
+      detail: {
+        executionArn: exec.arn,
+        stateMachineArn: exec.stateMachineArn,
+        name: exec.name,
+        status: exec.status,
+        startDate: exec.startedAt,
+        stopDate: stopped ? exec.stoppedAt : null,
+        input: exec.input,
+        output: exec.status === 'SUCCEEDED' ? (exec.output ?? null) : null,
+        inputDetails: { included: true },
+        outputDetails: exec.status === 'SUCCEEDED' ? { included: true } : null,
+        error: exec.error ?? null,
+        cause: exec.cause ?? null,
+      },
+    });
   }
 
   private removeIfIdle(m: Machine): void {

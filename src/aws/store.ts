@@ -92,6 +92,14 @@ export interface DeploymentRecord {
   trigger?: string;
   /** Epoch seconds: the table's TTL deletes the record then (LEDGER_RETENTION_DAYS after it started). */
   expiresAt?: number;
+  /** A deploy's artifact identity (domain/input.ts `artifactIdentity`): how a later start of the same artifact is recognised. */
+  artifact?: string;
+  /**
+   * What an undo needs, as JSON (src/steps/shared/undo.ts): for a deploy, the listener as Plan
+   * found it, the live and next groups and the config; for a manual rollback, the groups and the
+   * capacity it restored. Recovery reads it when the execution itself can no longer act.
+   */
+  plan?: string;
 }
 
 /** How long the ledger keeps a record (docs/deploy.md "The ledger"). */

@@ -10,6 +10,8 @@ export const TAG = {
   pinnedMin: 'redblack:pinned-min',
   /** The deployment holding the pin. */
   pinnedBy: 'redblack:pinned-by',
+  /** On a group Finalize scaled to 0 (`teardown.scaleDownOld`): its `min,desired` before, what a manual rollback restores. */
+  scaledFrom: 'redblack:scaled-from',
   /** On a server group: how long its bake took (`builder=158,image=59`), so the next bake polls on time. */
   bakeSeconds: 'redblack:bake-seconds',
   /** On a builder: the bake's verdict, `ok` or `failed: <reason>`, set by the builder itself. */

@@ -66,7 +66,7 @@ function commands(program: Command, run: (name: string, handler: Handler) => (..
   program
     .command('rollback')
     .argument('<cluster>')
-    .option('--to <server-group>', 'the group to give the traffic back to (the one the last deployment replaced)')
+    .option('--to <server-group>', 'the group to give the traffic back to (default: the one the last deployment replaced; any older group of the cluster that still exists)')
     .option('--reason <text>', 'recorded in the ledger and the notification')
     .option('--wait', 'follow it to its end')
     .description('undo the last successful deployment while its previous group is still warm')

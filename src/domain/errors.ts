@@ -140,8 +140,9 @@ export class TrafficGuardViolation extends DomainError {
     readonly targetGroup: string,
     readonly healthy: number,
     readonly required: number,
+    readonly reason?: string,
   ) {
-    super(`refusing to send traffic to ${targetGroup}: ${healthy} healthy targets, ${required} required`);
+    super(`refusing to send traffic to ${targetGroup}: ${reason ? `${reason} (${healthy} healthy targets)` : `${healthy} healthy targets, ${required} required`}`);
   }
 }
 

@@ -58,7 +58,7 @@ export function releaseFromKey(key: string): { cluster: string; release: string;
   const [, cluster, release, file] = parts as [string, string, string, string];
   const cp = clusterProblem(cluster);
   if (cp !== undefined) return { ignored: `cluster ${JSON.stringify(cluster)} in the key ${cp}` };
-  if (!isValidRelease(release)) return { ignored: `release ${JSON.stringify(release)} in the key is not [A-Za-z0-9._+-]{1,64}` };
+  if (!isValidRelease(release)) return { ignored: `release ${JSON.stringify(release)} in the key is not [A-Za-z0-9][A-Za-z0-9._+-]{0,63}` };
   const kp = keyProblem(key);
   if (kp !== undefined) return { ignored: `key ${kp}` };
   return { cluster, release, file };

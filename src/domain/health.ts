@@ -81,11 +81,14 @@ export function gateVerdict(input: GateInput): GateVerdict {
 }
 
 /**
- * Invariant 1, checked right before every listener change: a target group about to get weight
- * > 0 must hold at least requiredHealthy(desired, pct) healthy targets. Throws
- * TrafficGuardViolation otherwise; a group with no desired capacity never qualifies.
+ * Invariant 1, the one traffic guard, checked right before every listener change (deploy steps,
+ * rollbacks, manual rollbacks, recovery): a group about to get weight > 0 must have desired
+ * capacity above 0 and at least max(1, requiredHealthy(desired, pct)) healthy targets. Throws
+ * TrafficGuardViolation otherwise: a group scaled to 0 never qualifies, even while its last
+ * targets still answer health checks.
  */
 export function assertTrafficGuard(args: { targetGroup: string; desired: number; healthy: number; minHealthyPercent: number }): void {
-  const required = Math.max(1, requiredHealthy(args.desired, args.minHealthyPercent));
+  const required = Math.max(1, requiredHealthy(Math.max(0, args.desired), args.minHealthyPercent));
+  if (args.desired <= 0) throw new TrafficGuardViolation(args.targetGroup, args.healthy, required, 'its desired capacity is 0');
   if (args.healthy < required) throw new TrafficGuardViolation(args.targetGroup, args.healthy, required);
 }

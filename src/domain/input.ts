@@ -25,11 +25,15 @@ export interface DeployInput {
   imageId?: string;
   /** Who or what asked (`s3`, `eventbridge`, `cli:<user>`): recorded in the ledger; absent = the console. */
   requestedBy?: string;
+  /** Deploy even when this artifact is already live or already being deployed (a console redeploy on purpose). */
+  force?: boolean;
 }
 
 export interface ManualRollback {
   action: 'rollback';
   cluster: string;
+  /** The server group to roll back to (any older, still existing group of the cluster); default the previous one. */
+  to?: string;
   reason?: string;
   requestedBy?: string;
 }
@@ -88,7 +92,7 @@ const artifactSchema = z.strictObject({
 
 const clusterField = custom((c) => clusterProblem(c));
 const requestedByField = z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,128}$/, { error: 'must be 1-128 printable ASCII characters without spaces' })));
-const releaseField = z.string().check(z.regex(RELEASE_PATTERN, { error: 'must be 1-64 of letters, digits and . _ + -' }));
+const releaseField = z.string().check(z.regex(RELEASE_PATTERN, { error: 'must be 1-64 of letters, digits and . _ + -, starting with a letter or a digit' }));
 
 const deployInputSchema = z
   .strictObject({
@@ -97,6 +101,7 @@ const deployInputSchema = z
     artifact: z.optional(artifactSchema),
     imageId: z.optional(z.string().check(z.regex(IMAGE_ID_PATTERN, { error: 'must be an AMI id (ami- and 8 or 17 hex digits)' }))),
     requestedBy: requestedByField,
+    force: z.optional(z.boolean({ error: 'must be true or false' })),
   })
   .check(
     z.superRefine((input, ctx) => {
@@ -110,9 +115,14 @@ const deployInputSchema = z
 const rollbackSchema = z.strictObject({
   action: z.literal('rollback', { error: 'must be "rollback"' }),
   cluster: clusterField,
+  to: z.optional(z.string().check(z.regex(/^[a-z0-9-]+-v\d{3}$/, { error: 'must be a server group name, <cluster>-vNNN' }))),
   reason: z.optional(z.string().check(z.maxLength(1024, { error: 'must be at most 1024 characters' }))),
   requestedBy: requestedByField,
-});
+}).check(
+  z.superRefine((r, ctx) => {
+    if (r.to !== undefined && !r.to.startsWith(`${r.cluster}-v`)) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be a server group of cluster ${r.cluster} (${r.cluster}-vNNN)` });
+  }),
+);
 
 function parseWith<T>(schema: z.ZodMiniType<T>, x: unknown, at: string): T {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new InvalidInput(at, 'must be a JSON object');

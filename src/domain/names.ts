@@ -8,8 +8,11 @@ import { shortHash } from './hash.js';
 
 /** Clusters stay short so `<cluster>-vNNN` and derived names fit most AWS limits unshortened. */
 export const CLUSTER_MAX_LENGTH = 32;
-/** A release: version string from the artifact key or the input. */
-export const RELEASE_PATTERN = /^[A-Za-z0-9._+-]{1,64}$/;
+/**
+ * A release: version string from the artifact key or the input. It starts with a letter or a
+ * digit, so a segment such as `-rf` or `+` can never pass for one (nor read as an option).
+ */
+export const RELEASE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 /** Server group numbers wrap at 1000 (v000–v999). */
 export const SEQUENCE_COUNT = 1000;
 

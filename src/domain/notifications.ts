@@ -73,6 +73,8 @@ export interface SucceededDetail extends DetailBase {
 export interface AutomaticRollbackDetail extends DetailBase {
   outcome: 'rolled-back';
   manual?: false;
+  /** Undone by `recover` after the execution was stopped, timed out or its Rollback failed. */
+  recovered?: boolean;
   listenerRestored: boolean;
   deleted: string[];
   kept: string[];
@@ -87,6 +89,8 @@ export interface ManualRollbackDetail extends DetailBase {
   to: string;
   traffic: Record<string, number>;
   teardown: { serverGroup: string; at: string };
+  /** Finished by `recover` after the rollback's execution ended past its flip. */
+  recovered?: boolean;
 }
 
 export type RolledBackDetail = AutomaticRollbackDetail | ManualRollbackDetail;
@@ -95,7 +99,8 @@ export type RolledBackDetail = AutomaticRollbackDetail | ManualRollbackDetail;
 export interface FailedDetail extends DetailBase {
   error: string;
   message: string;
-  phase: 'plan';
+  /** `manual-rollback`: an on-demand rollback that did not get to its flip (any resize undone). */
+  phase: 'plan' | 'manual-rollback';
 }
 
 export interface NotificationDetail {

@@ -3,8 +3,9 @@
  * rollback), schedule its teardown, record the success (the commit point), announce it, and only
  * then release the lock.
  */
-import { updateGroup } from '../aws/autoscaling.js';
+import { tagGroup, updateGroup } from '../aws/autoscaling.js';
 import { endDeployment, getDeployment, releaseLock, setLastSuccess } from '../aws/store.js';
+import { TAG } from '../aws/tags.js';
 import { count, METRIC } from '../lambda/metrics.js';
 import { announce } from './shared/observe.js';
 import { unpin } from './shared/pinning.js';
@@ -39,7 +40,11 @@ export async function finalize(state: DeploymentState): Promise<DeploymentResult
   if (committedAt === undefined) {
     if (old) {
       await unpin(old, state.deployment);
-      if (scaleDownOld) await updateGroup({ AutoScalingGroupName: old, MinSize: 0, DesiredCapacity: 0 });
+      if (scaleDownOld && state.live) {
+        // Saved first: a manual rollback scales the group back to its own capacity, never a guess.
+        await tagGroup(old, { [TAG.scaledFrom]: `${state.live.min},${state.live.desired}` });
+        await updateGroup({ AutoScalingGroupName: old, MinSize: 0, DesiredCapacity: 0 });
+      }
       await scheduleTeardown(old, state.deployment, retainMinutes, now);
     }
     // The commit point: from here on the deployment has succeeded, and Rollback leaves it be.

@@ -25,6 +25,7 @@ import { formatBakeSeconds, pollSeconds } from '../domain/poll.js';
 import { cloneGroupInput, clonePolicies, firstGroupInput } from './shared/clone-group.js';
 import { copyGroupSettings } from './shared/clone-settings.js';
 import { forwardSignature, sameActions, withForward } from './shared/forward.js';
+import { unpinnedView } from './shared/pinning.js';
 import { PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, Launched } from './shared/state.js';
 
@@ -50,7 +51,8 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
     tags: bakeSeconds ? [...tags, { Key: TAG.bakeSeconds, Value: bakeSeconds }] : tags,
     ...(state.live ? { liveTargetGroupArn: state.live.targetGroupArn } : {}),
   };
-  const input = liveGroup ? cloneGroupInput(liveGroup, await lifecycleHooks(liveGroup.AutoScalingGroupName as string), spec) : firstGroupInput(launchConfig(state), spec);
+  // Cloned from the live group as it is unpinned: a pin (ours or a dead deployment's) never leaks.
+  const input = liveGroup ? cloneGroupInput(unpinnedView(liveGroup), await lifecycleHooks(liveGroup.AutoScalingGroupName as string), spec) : firstGroupInput(launchConfig(state), spec);
   if (!(await createGroup(input))) {
     const existing = await describeGroup(name);
     const owner = existing && groupTag(existing, TAG.deployment);

@@ -7,16 +7,17 @@ import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { clusterGroups, groupTag } from '../aws/autoscaling.js';
 import { forwardTargets, readSwapPoint, type SwapPoint } from '../aws/elbv2.js';
 import { artifactExists } from '../aws/s3.js';
-import { acquireLock, putDeployment, releaseLock } from '../aws/store.js';
+import { acquireLock, getDeployment, putDeployment, releaseLock } from '../aws/store.js';
 import { TAG } from '../aws/tags.js';
 import type { ClusterConfig } from '../domain/config.js';
 import { ClusterNotFound, DeploymentInProgress, DomainError, InvalidClusterConfig, InvalidInput, ListenerDrifted } from '../domain/errors.js';
-import { parseDeployInput } from '../domain/input.js';
+import { artifactIdentity, parseDeployInput } from '../domain/input.js';
 import { parseBakeSeconds } from '../domain/poll.js';
 import { belongsToCluster, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../domain/names.js';
 import type { DeploymentState, LiveGroup } from './shared/state.js';
 import { loadClusterConfig } from './shared/cluster-config.js';
 import { checkOwnImage } from './shared/own-image.js';
+import { savedMinSize } from './shared/pinning.js';
 import { leaseFor } from '../domain/lease.js';
 import { count, METRIC } from '../lambda/metrics.js';
 import { announce } from './shared/observe.js';
@@ -26,8 +27,19 @@ export interface PlanEvent {
   deployment: string;
 }
 
-export async function plan(event: PlanEvent): Promise<DeploymentState> {
-  let state: DeploymentState;
+/** A start of the artifact the cluster already serves: nothing to do (the state machine ends in AlreadyLive). */
+export interface AlreadyLive {
+  alreadyLive: true;
+  outcome: 'already-live';
+  cluster: string;
+  release: string;
+  serverGroup: string;
+  /** The deployment that made it live. */
+  deployment: string;
+}
+
+export async function plan(event: PlanEvent): Promise<DeploymentState | AlreadyLive> {
+  let state: DeploymentState | AlreadyLive;
   try {
     state = await planDeployment(event);
   } catch (err) {
@@ -35,6 +47,7 @@ export async function plan(event: PlanEvent): Promise<DeploymentState> {
     if (err instanceof DomainError) await announceRefusal(event, err);
     throw err;
   }
+  if ('alreadyLive' in state) return state;
   await announce('Deployment Started', {
     cluster: state.cluster,
     deployment: state.deployment,
@@ -54,7 +67,7 @@ async function announceRefusal(event: PlanEvent, err: DomainError): Promise<void
   await announce('Deployment Failed', { cluster, deployment: String(event.deployment ?? ''), error: err.name, message: err.message, phase: 'plan' });
 }
 
-async function planDeployment(event: PlanEvent): Promise<DeploymentState> {
+async function planDeployment(event: PlanEvent): Promise<DeploymentState | AlreadyLive> {
   const input = parseDeployInput(event.input);
   if (typeof event.deployment !== 'string' || event.deployment === '') throw new InvalidInput('deployment', 'missing execution name');
   const { cluster } = input;
@@ -76,6 +89,16 @@ async function planDeployment(event: PlanEvent): Promise<DeploymentState> {
   if (!live && !config.launch) {
     throw new InvalidClusterConfig(cluster, 'launch', 'is required for a first deployment (no server group serves the listener)');
   }
+  const identity = artifactIdentity(input);
+  if (live && !input.force) {
+    // One deployment per artifact from every entry point: a console start under another name is caught here.
+    const liveGroup = groups.find((g) => g.AutoScalingGroupName === live.serverGroup);
+    const madeBy = liveGroup && groupTag(liveGroup, TAG.deployment);
+    const record = madeBy ? await getDeployment(cluster, madeBy) : undefined;
+    if (record?.artifact === identity && record.status === 'SUCCEEDED') {
+      return { alreadyLive: true, outcome: 'already-live', cluster, release: input.release, serverGroup: live.serverGroup, deployment: record.deployment };
+    }
+  }
   const inUse = groups.map((g) => parseServerGroup(g.AutoScalingGroupName ?? '')?.sequence).filter((n): n is number => n !== undefined);
   // After an adopted group (no number of its own) comes v001, as if it had been v000.
   const newest = newestSequence(groups) ?? (live && !parseServerGroup(live.serverGroup) ? 0 : undefined);
@@ -86,25 +109,7 @@ async function planDeployment(event: PlanEvent): Promise<DeploymentState> {
   const leaseSeconds = leaseFor(config);
   const lock = await acquireLock(cluster, event.deployment, leaseSeconds, now);
   if (!lock.acquired) throw new DeploymentInProgress(cluster, lock.holder.deployment);
-  try {
-    await putDeployment({
-      deployment: event.deployment,
-      cluster,
-      release: input.release,
-      status: 'RUNNING',
-      from: live?.serverGroup,
-      to: serverGroup,
-      startedAt: now,
-      kind: 'deploy',
-      trigger: input.requestedBy ?? 'console',
-    });
-  } catch (err) {
-    // A failed Plan changes nothing: a retry takes the lock again, PlanFailed must not keep it.
-    await releaseLock(cluster, event.deployment).catch(() => undefined);
-    throw err;
-  }
-
-  return {
+  const state: DeploymentState = {
     deployment: event.deployment,
     cluster,
     release: input.release,
@@ -117,6 +122,27 @@ async function planDeployment(event: PlanEvent): Promise<DeploymentState> {
     startedAt: now,
     leaseSeconds,
   };
+  try {
+    await putDeployment({
+      deployment: event.deployment,
+      cluster,
+      release: input.release,
+      status: 'RUNNING',
+      from: live?.serverGroup,
+      to: serverGroup,
+      startedAt: now,
+      kind: 'deploy',
+      trigger: input.requestedBy ?? 'console',
+      artifact: identity,
+      // Recovery's copy of what Rollback would know, for an execution stopped before it could roll back.
+      plan: JSON.stringify(state),
+    });
+  } catch (err) {
+    // A failed Plan changes nothing: a retry takes the lock again, PlanFailed must not keep it.
+    await releaseLock(cluster, event.deployment).catch(() => undefined);
+    throw err;
+  }
+  return state;
 }
 
 async function readPoint(cluster: string, config: ClusterConfig): Promise<SwapPoint> {
@@ -150,7 +176,8 @@ function findLive(cluster: string, point: SwapPoint, groups: AutoScalingGroup[])
     targetGroupArn: tg,
     launchTemplate: { id: spec.LaunchTemplateId, version: spec.Version ?? '$Default' },
     desired: group.DesiredCapacity ?? 0,
-    min: group.MinSize ?? 0,
+    // A pin left by a dead deployment is not the group's own setting: its saved original is.
+    min: savedMinSize(group) ?? group.MinSize ?? 0,
     max: group.MaxSize ?? 0,
     ...(bakeSeconds ? { bakeSeconds } : {}),
   };

@@ -6,17 +6,16 @@
  * 0: its targets keep being health-checked, so a rollback is one instant flip. While a step's wait
  * runs, an invocation only looks at the watched alarms (one per `WATCH_SECONDS`, domain/poll.ts).
  */
-import { describeGroup } from '../aws/autoscaling.js';
 import { alarmsInAlarm } from '../aws/cloudwatch.js';
-import { readSwapPoint, targetStates, writeSwapPoint } from '../aws/elbv2.js';
-import { AlarmTriggered, ListenerDrifted, TrafficGuardViolation } from '../domain/errors.js';
-import { countHealthy, requiredHealthy } from '../domain/health.js';
+import { readSwapPoint, writeSwapPoint } from '../aws/elbv2.js';
+import { AlarmTriggered, ListenerDrifted } from '../domain/errors.js';
 import { watchSeconds } from '../domain/poll.js';
 import { forwardWeights } from '../domain/traffic.js';
 import { forwardSignature, sameActions, withForward, type WeightedTarget } from './shared/forward.js';
 import { reportProgress } from './shared/observe.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, Launched, TrafficProgress } from './shared/state.js';
+import { assertMayServe } from './shared/traffic-guard.js';
 
 export async function swapTargetGroup(state: DeploymentState): Promise<TrafficProgress> {
   requireState(state, PLANNED, LAUNCHED);
@@ -58,10 +57,7 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
 
   const firing = await alarmsInAlarm(watched);
   if (firing.length > 0) throw new AlarmTriggered(firing);
-  const group = await describeGroup(launched.serverGroup);
-  const required = requiredHealthy(group?.DesiredCapacity ?? launched.desired, state.config.healthGate.minHealthyPercent);
-  const healthy = countHealthy((await targetStates(launched.targetGroupArn)).map((t) => t.state));
-  if (healthy < required) throw new TrafficGuardViolation(launched.serverGroup, healthy, required);
+  const { healthy, required } = await assertMayServe({ serverGroup: launched.serverGroup, targetGroupArn: launched.targetGroupArn, minHealthyPercent: state.config.healthGate.minHealthyPercent });
 
   await writeSwapPoint({ ...point, actions: desired });
   const after = await readSwapPoint(state.swap.arn);

@@ -205,7 +205,7 @@ function eventBridgeCases(): Case[] {
     add(`image-id-${id.replace(/\W+/g, '_')}`, detail({ cluster: 'web-prod', release: '1.2.0', imageId: id }), invalid('detail.imageId', 'AMI id'));
   add('image-id-number', detail({ cluster: 'web-prod', release: '1.2.0', imageId: 123 }), invalid('detail.imageId', 'must be a string'));
   add('misspelt-imageID', detail({ cluster: 'web-prod', release: '1.2.0', imageID: '$IMAGE' }), invalid('imageID', 'unknown field'));
-  add('extra-field', detail({ cluster: 'web-prod', release: '1.2.0', imageId: '$IMAGE', force: true }), invalid('detail.force', 'unknown field'));
+  add('extra-field', detail({ cluster: 'web-prod', release: '1.2.0', imageId: '$IMAGE', priority: 'high' }), invalid('detail.priority', 'unknown field'));
   add('prototype-pollution', detail({ cluster: 'web-prod', release: '1.2.0', imageId: '$IMAGE', ['__proto__' as string]: { admin: true }, constructor: { prototype: {} } }), invalid('unknown field'));
   add('artifact-string', detail({ cluster: 'web-prod', release: '1.2.0', artifact: `s3://$BUCKET/${KEY}` }), invalid('detail.artifact', 'must be an object'));
   add('artifact-no-key', detail({ cluster: 'web-prod', release: '1.2.0', artifact: { bucket: '$BUCKET' } }), invalid('detail.artifact.key', 'is required'));

@@ -8,7 +8,7 @@ export const clusterArb = fc
   .map((parts) => parts.join('-'))
   .filter(isValidCluster);
 
-export const releaseArb = fc.stringMatching(/^[A-Za-z0-9._+-]{1,64}$/);
+export const releaseArb = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/);
 
 export const sequenceArb = fc.integer({ min: 0, max: 999 });
 

@@ -87,7 +87,9 @@ describe('parseTriggerEvents: S3 through EventBridge', () => {
     ['too deep', 'releases/web/1.0/sub/a.tgz', 'releases/<cluster>/<release>/<file>'],
     ['an invalid cluster', 'releases/Web/1.0/a.tgz', 'cluster "Web"'],
     ['an invalid release', 'releases/web/1 0/a.tgz', 'release "1 0"'],
-    ['a .. release', 'releases/web/../a.tgz', 'path segments'],
+    ['a .. release', 'releases/web/../a.tgz', 'release ".."'],
+    ['a release starting with -', 'releases/web/-rf/a.tgz', 'release "-rf"'],
+    ['a release that is only +', 'releases/web/+/a.tgz', 'release "+"'],
   ])('ignores %s with a reason', (_what, key, reason) => {
     // Act
     const result = parseTriggerEvent(eventBridge(key));

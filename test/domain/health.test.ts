@@ -170,4 +170,22 @@ describe('assertTrafficGuard', () => {
     // Assess
     expect(() => assertTrafficGuard({ targetGroup: 'tg', desired: 0, healthy: 0, minHealthyPercent: 100 })).toThrow(TrafficGuardViolation);
   });
+
+  it('never sends traffic to a group scaled to 0, even while its last targets still pass health checks', () => {
+    // Assess: a scaled-down group's draining instances may still count healthy for a while.
+    expect(() => assertTrafficGuard({ targetGroup: 'web-prod-v001', desired: 0, healthy: 4, minHealthyPercent: 50 })).toThrow(
+      'refusing to send traffic to web-prod-v001: its desired capacity is 0 (4 healthy targets)',
+    );
+  });
+
+  it('property: passes exactly when desired > 0 and healthy ≥ max(1, ceil(desired × pct / 100))', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 100 }), (desired, healthy, pct) => {
+        const passes = desired > 0 && healthy >= Math.max(1, Math.ceil((desired * pct) / 100));
+        const run = () => assertTrafficGuard({ targetGroup: 'tg', desired, healthy, minHealthyPercent: pct });
+        if (passes) expect(run).not.toThrow();
+        else expect(run).toThrow(TrafficGuardViolation);
+      }),
+    );
+  });
 });

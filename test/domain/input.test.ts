@@ -43,6 +43,9 @@ describe('parseDeployInput', () => {
     ['no cluster', { release: '1', imageId: 'ami-01234567' }, 'cluster', 'is required'],
     ['a bad cluster', { cluster: 'Web', release: '1', imageId: 'ami-01234567' }, 'cluster', 'lowercase'],
     ['a bad release', { cluster: 'web', release: 'a b', imageId: 'ami-01234567' }, 'release', '1-64'],
+    ['a release starting with -', { cluster: 'web', release: '-rf', imageId: 'ami-01234567' }, 'release', 'starting with a letter or a digit'],
+    ['a release that is only +', { cluster: 'web', release: '+', imageId: 'ami-01234567' }, 'release', 'starting with a letter or a digit'],
+    ['a force that is not a boolean', { cluster: 'web', release: '1', imageId: 'ami-01234567', force: 'yes' }, 'force', 'true or false'],
     ['neither source', { cluster: 'web', release: '1' }, 'artifact', 'one of artifact or imageId'],
     ['both sources', { cluster: 'web', release: '1', imageId: 'ami-01234567', artifact: ARTIFACT }, 'imageId', 'not both'],
     ['a bad image id', { cluster: 'web', release: '1', imageId: 'ami-xyz' }, 'imageId', 'AMI id'],
@@ -141,10 +144,16 @@ describe('parseManualRollback', () => {
     expect(parseManualRollback({ action: 'rollback', cluster: 'web-prod', reason: 'errors' })).toEqual({ action: 'rollback', cluster: 'web-prod', reason: 'errors' });
   });
 
+  it('accepts a server group of the cluster as `to`', () => {
+    expect(parseManualRollback({ action: 'rollback', cluster: 'web-prod', to: 'web-prod-v001' })).toEqual({ action: 'rollback', cluster: 'web-prod', to: 'web-prod-v001' });
+  });
+
   it.each<[unknown, string]>([
     [{ action: 'deploy', cluster: 'web' }, 'action'],
     [{ action: 'rollback' }, 'cluster'],
     [{ action: 'rollback', cluster: 'web', force: true }, 'force'],
+    [{ action: 'rollback', cluster: 'web', to: 'api-v001' }, 'to'],
+    [{ action: 'rollback', cluster: 'web', to: 'web' }, 'to'],
     [null, ''],
   ])('rejects %j naming %j', (x, field) => {
     // Assess

@@ -79,7 +79,7 @@ export const worldPerTest = (): DemoSession => perTest(() => openWorld());
 /** A real planned state (Plan run on the world, prebaked image): what the later steps receive. */
 export async function plannedState(s: DemoSession, deployment = 'web-prod-test-0000000000000000'): Promise<DeploymentState> {
   const imageId = await registerImage(s, '1.1.0');
-  return plan({ input: { cluster: s.world.cluster, release: '1.1.0', imageId }, deployment });
+  return (await plan({ input: { cluster: s.world.cluster, release: '1.1.0', imageId }, deployment })) as DeploymentState;
 }
 
 /** A copy of `state` without the field at the dotted path. */

@@ -41,6 +41,6 @@ describe('manual rollback refuses', () => {
     const f = await fail(s, 'manualRollback', handler, manual(sample('manual-rollback.json')));
     // Assess
     expectRefused(f, 'RollbackUnavailable');
-    expect(f.error.message).toContain('no successful deployment');
+    expect(f.error.message).toBe('cannot roll back cluster web-prod: no older server group of the cluster to roll back to (web-prod-v001 is the only one)');
   });
 });

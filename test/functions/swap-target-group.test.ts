@@ -26,6 +26,7 @@ describe('swapTargetGroup refuses', () => {
     const f = await fail(s, 'swapTargetGroup', handler, state);
     // Assess
     expectRefused(f, 'TrafficGuardViolation');
-    expect(f.error.message).toContain('0 healthy targets, 4 required');
+    expect(f.error.message).toContain('refusing to send traffic to web-prod-v002');
+    expect(f.error.message).toContain('0 healthy targets');
   });
 });

@@ -108,11 +108,13 @@ describe('two releases of one cluster at once', () => {
   });
 });
 
-describe('the lock of a dead execution', () => {
-  it('refuses new deployments until its lease ends, then lets one through', async () => {
-    // Prepare: a deployment stopped mid-flight (during its health gate) keeps the lock.
+describe('the lock of a dead execution that nothing recovers', () => {
+  it('refuses new deployments until its lease ends, then lets one through that does not inherit the pin', async () => {
+    // Prepare: a deployment stopped mid-flight (during its health gate) keeps the lock; its
+    // recovery never runs (the rule is off), as if Recover itself had failed for good.
     session = await DemoSession.create('happy', 3);
     const s = session;
+    await client(EventBridgeClient).send(new DisableRuleCommand({ Name: `redblack-${s.stack.stage}-recover` }));
     await upload(s, 'web-prod', '1.1.0');
     await s.cloud.clock.runUntil(() => s.cloud.lambda.count('healthGate') > 0, { limitMs: 3600_000 });
     const dead = s.cloud.sfn.executions()[0] as ExecutionSummary;
@@ -139,6 +141,9 @@ describe('the lock of a dead execution', () => {
     const after = await snapshotCluster('web-prod', s.world.listenerArn);
     expect(after.forward['web-prod-v003']).toBe(100);
     expect(after.groups.find((g) => g.name === 'web-prod-v001')?.pinnedBy).toBeUndefined();
+    // Pins never leak: v003 is cloned from v001's own MinSize (2), not the dead deployment's pin (4).
+    expect(after.groups.find((g) => g.name === 'web-prod-v001')?.min).toBe(2);
+    expect(after.groups.find((g) => g.name === 'web-prod-v003')).toMatchObject({ min: 2, desired: 4 });
     expect(after.lock).toBeUndefined();
   });
 });

@@ -134,6 +134,47 @@ describe('console entry points', () => {
     expect((await snapshot(s)).forward).toEqual({ 'web-prod-v002': 100, 'web-prod-v001': 0 });
   });
 
+  it('console-artifact.json started again under another name once live: AlreadyLive, nothing changed; "force": true redeploys', async () => {
+    // Prepare: the artifact deployed by one console start (v002 serves).
+    const { s } = await open();
+    const input = sample('console-artifact.json');
+    await quietUpload(s, input.artifact.key);
+    expect((await awaitExecution(s, await startConsole(s, 'console-first', input))).status).toBe('SUCCEEDED');
+    const mark = s.cloud.log.mark();
+    const before = await snapshot(s);
+    // Act: a double click in the console, under a name of its own.
+    const again = await awaitExecution(s, await startConsole(s, 'console-again', input));
+    // Assess
+    expect(again.status).toBe('SUCCEEDED');
+    expect(JSON.parse(again.output as string)).toMatchObject({ outcome: 'already-live', serverGroup: 'web-prod-v002', deployment: 'console-first' });
+    // The console's own StartExecution is the one mutating call; no function changes anything.
+    expect(mutations(s, mark)).toEqual(['-:states:StartExecution']);
+    expect(await snapshot(s)).toEqual(before);
+    // Act: on purpose.
+    const forced = await awaitExecution(s, await startConsole(s, 'console-forced', { ...input, force: true }));
+    // Assess
+    expect(forced.status).toBe('SUCCEEDED');
+    expect((await snapshot(s)).forward).toEqual({ 'web-prod-v003': 100, 'web-prod-v002': 0 });
+  });
+
+  it('console-artifact.json started again under another name while it deploys: refused, naming the running deployment', async () => {
+    // Prepare
+    const { s } = await open();
+    const input = sample('console-artifact.json');
+    await quietUpload(s, input.artifact.key);
+    const first = await startConsole(s, 'console-first', input);
+    await s.cloud.clock.runUntil(() => s.cloud.lambda.count('launchGroup') > 0, { limitMs: 3600_000 });
+    const mark = s.cloud.log.mark();
+    // Act
+    const again = await awaitExecution(s, await startConsole(s, 'console-again', input));
+    // Assess
+    expect(again.error).toBe('DeploymentInProgress');
+    expect(again.cause).toContain('deployment console-first of cluster web-prod in progress');
+    // Its one call that changes anything is the notification of the refusal.
+    expect(mutations(s, mark, 'plan')).toEqual(['plan:events:PutEvents']);
+    expect((await awaitExecution(s, first)).status).toBe('SUCCEEDED');
+  });
+
   it('console-image.json with an image this account does not have: fails at VerifyImage, leaves nothing', async () => {
     // Prepare: the sample as it is: ami-0123456789abcdef0 exists nowhere in this world.
     const { s, before } = await open();
@@ -250,5 +291,31 @@ describe('manual-rollback.json', () => {
     const deploy = await s.awaitExecutions(3);
     expect(deploy.status).toBe('SUCCEEDED');
     expect((await snapshot(s)).forward).toEqual({ 'web-prod-v003': 100, 'web-prod-v002': 0 });
+  });
+});
+
+describe('execution-aborted.json', () => {
+  it('for a deployment stopped mid-gate: recover undoes it; the rule delivery after it finds nothing to do', async () => {
+    // Prepare: the sample's execution, for real: a prebaked deploy stopped during its health gate.
+    const { s, before } = await open();
+    const event = sample('execution-aborted.json');
+    const input = JSON.parse(event.detail.input);
+    input.imageId = await registerImage(s, input.release);
+    const arn = await startConsole(s, event.detail.name, input);
+    await s.cloud.clock.runUntil(() => s.cloud.lambda.count('healthGate') > 0, { limitMs: 3600_000 });
+    await s.cloud.sfn.StopExecution({ executionArn: arn, error: 'Operator', cause: 'stopped from the console' });
+    Object.assign(event.detail, { executionArn: arn, stateMachineArn: s.stack.stateMachineArn, input: JSON.stringify(input), stopDate: s.cloud.clock.now() });
+    // Act
+    const pending = s.cloud.lambda.invoke('recover', event);
+    await s.cloud.clock.advance(10 * 60_000);
+    const report = await pending;
+    // Assess
+    expect(report).toMatchObject({ outcome: 'rolled-back', deployment: event.detail.name, cluster: 'web-prod', reason: 'Operator: stopped from the console' });
+    const after = await snapshot(s);
+    expect(after.actions).toEqual(before.actions);
+    expect(after.groups.filter((g) => !g.deleting).map((g) => g.name)).toEqual(['web-prod-v001']);
+    expect(after.lock).toBeUndefined();
+    expect(s.cloud.lambda.invocations.filter((i) => i.function === 'recover')).toHaveLength(2);
+    expect(mutations(s, 0, 'recover').filter((m) => m.includes('ModifyListener'))).toHaveLength(1);
   });
 });

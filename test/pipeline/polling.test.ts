@@ -120,10 +120,10 @@ describe('traffic steps', () => {
     // Whichever minute the alarm turns in, the next look (a watch slice or the step's end) is at most 60 s later.
     expect(alarmAt).toBeGreaterThan(firstShift);
     expect(rollback - alarmAt).toBeLessThanOrEqual(60_000);
-    // The restore: the listener and the live group's health read together, then the write.
+    // The restore: the listener and the live group's health and capacity read together, then the write.
     const calls = s.cloud.log.calls.filter((c) => c.caller === 'rollback').map((c) => c.operation);
-    expect(calls.slice(0, 3).sort()).toEqual(['DescribeListeners', 'DescribeTargetHealth', 'ModifyListener']);
-    expect(calls[2]).toBe('ModifyListener');
-    expect(inFlightTogether).toEqual(['DescribeListeners', 'DescribeTargetHealth']);
+    expect(calls.slice(0, 4).sort()).toEqual(['DescribeAutoScalingGroups', 'DescribeListeners', 'DescribeTargetHealth', 'ModifyListener']);
+    expect(calls[3]).toBe('ModifyListener');
+    expect(inFlightTogether).toEqual(['DescribeAutoScalingGroups', 'DescribeListeners', 'DescribeTargetHealth']);
   });
 });

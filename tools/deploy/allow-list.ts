@@ -18,7 +18,6 @@ export const BASELINE = ['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:Pu
 export const ALLOW_LIST: AllowList = {
   plan: {
     'elasticloadbalancing:DescribeRules': `readSwapPoint for ${RULE_CLUSTERS}`,
-    'dynamodb:GetItem': LOCK_RACE,
   },
   bakeImage: {
     'ssm:GetParameter': 'bake.baseImageParameter (a public /aws/service/ parameter or one under /redblack/): the demo config gives baseImageId',
@@ -63,5 +62,12 @@ export const ALLOW_LIST: AllowList = {
   manualRollback: {
     'elasticloadbalancing:DescribeRules': `flipping back the swap point of ${RULE_CLUSTERS}`,
     'elasticloadbalancing:ModifyRule': `flipping back the swap point of ${RULE_CLUSTERS}`,
+    'cloudwatch:DescribeAlarms': "the rollback's health gate looks at the cluster's healthGate.alarmNames: the demo config watches none",
+  },
+  recover: {
+    'elasticloadbalancing:DescribeRules': `restoring the swap point of ${RULE_CLUSTERS}`,
+    'elasticloadbalancing:ModifyRule': `restoring the swap point of ${RULE_CLUSTERS}`,
+    'elasticloadbalancing:DescribeTargetHealth': "the traffic guard before the live group gets its share back: the observed stop comes before any traffic step",
+    'ec2:TerminateInstances': 'terminating the builder of a deployment stopped during its bake: the observed stop is of a prebaked image',
   },
 };

@@ -40,6 +40,16 @@ export const TRIGGERS = (bucket: string): Trigger[] => [
     target: 'trigger',
   },
   { what: 'daily sweep', rule: ({ schedule }) => /^cron\(\d+ \d+ \* \* \? \*\)$/.test(schedule ?? ''), target: 'teardown', input: { mode: 'sweep' } },
+  {
+    what: 'deploy executions stopped, timed out or failed',
+    rule: ({ pattern: p }) =>
+      isDeepStrictEqual(p?.source, ['aws.states']) &&
+      isDeepStrictEqual(p?.['detail-type'], ['Step Functions Execution Status Change']) &&
+      isDeepStrictEqual([...(p?.detail?.status ?? [])].sort(), ['ABORTED', 'FAILED', 'TIMED_OUT']) &&
+      Array.isArray(p?.detail?.stateMachineArn) &&
+      p.detail.stateMachineArn.length === 1,
+    target: 'recover',
+  },
 ];
 
 export function checkTriggers(t: Template, place: Place): string[] {

@@ -1,11 +1,12 @@
 /**
  * Turns a scenario's fault list into embedded-cloud faults and timed actions. AWS faults hit only
  * the pipeline's own calls (the runner's setup and checks are not the system under test), and
- * permanent errors never hit Rollback or Teardown: a permanent error there ends in "operator
+ * permanent errors never hit Rollback, Recover or Teardown: a permanent error there ends in "operator
  * needed" by design (RollbackFailed, a failed teardown), so the runner asserts those paths
  * survive transient faults, kills and latency instead.
  */
 import { AutoScalingClient, TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { client } from '../../src/aws/clients.js';
 import { currentCaller } from '../../sim/caller.js';
 import { THROTTLE } from '../../sim/faults.js';
@@ -13,7 +14,7 @@ import type { Anchor, ErrorKind, Fault } from './catalogue.js';
 import type { Monitor } from './monitor.js';
 import { ALARM, RELEASES, type ScenarioWorld } from './world.js';
 
-const PERMANENT_EXEMPT = new Set(['rollback', 'teardown']);
+const PERMANENT_EXEMPT = new Set(['rollback', 'teardown', 'recover']);
 
 const DENIED: Record<string, { code: string; status: number }> = {
   ec2: { code: 'UnauthorizedOperation', status: 403 },
@@ -125,6 +126,18 @@ export class ArmedFaults {
         case 'second-release':
           this.at({ afterTriggerSeconds: f.afterTriggerSeconds }, () => this.world.request(RELEASES[1]));
           break;
+        case 'stop':
+          this.at(f.at, () => this.stopRunning(f.how));
+          break;
+        case 'manual-rollback':
+          this.at(f.at, () => this.world.manualRollback(f.to));
+          break;
+        case 'listener-edit':
+          this.at(f.at, () => this.world.editListener());
+          break;
+        case 'console-repeat':
+          this.at({ afterTriggerSeconds: f.afterTriggerSeconds }, () => this.world.consoleAgain(release));
+          break;
         case 'teardown-early': {
           let armed = false;
           this.monitor.onScheduleCreated((name) => {
@@ -175,6 +188,16 @@ export class ArmedFaults {
       if (result instanceof Promise) result.then(done, () => done(false));
       else done(result);
     });
+  }
+
+  /** Stops (or times out) every running execution; false when none runs. */
+  private stopRunning(how: 'abort' | 'timeout'): boolean | Promise<boolean> {
+    const { cloud } = this.world;
+    const running = cloud.sfn.executions().filter((e) => e.status === 'RUNNING');
+    if (running.length === 0) return false;
+    if (how === 'timeout') return running.map((e) => cloud.sfn.timeOut(e.executionArn)).some(Boolean);
+    const sfn = client(SFNClient);
+    return Promise.all(running.map((e) => sfn.send(new StopExecutionCommand({ executionArn: e.executionArn, error: 'Operator', cause: 'stopped by the fault runner' })))).then(() => true);
   }
 
   /** The old (live) or the newest group loses up to `count` of its InService instances. */

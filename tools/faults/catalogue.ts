@@ -50,8 +50,8 @@ export const OPERATIONS: Record<string, readonly string[]> = {
   events: ['PutEvents'],
 };
 
-/** Every Lambda function a deployment runs (serverless keys); the on-demand manualRollback is killed in test/pipeline/retries.test.ts. */
-export const FUNCTION_KEYS: readonly string[] = functionKeys().filter((key) => key !== 'manualRollback');
+/** Every Lambda function of serverless.yml: a deployment's, the on-demand manualRollback and recover. */
+export const FUNCTION_KEYS: readonly string[] = functionKeys();
 
 /**
  * throttle: the service's own throttling code; internal/unavailable: HTTP 500/503 (retryable);
@@ -85,7 +85,15 @@ export type Fault =
   /** A second, different release of the same cluster. */
   | { kind: 'second-release'; afterTriggerSeconds: number }
   /** The old group's teardown schedule fires `delaySeconds` after it is created. */
-  | { kind: 'teardown-early'; delaySeconds: number };
+  | { kind: 'teardown-early'; delaySeconds: number }
+  /** Every running execution is stopped (StopExecution, the console's Stop) or times out at the anchor: Recover must undo it. */
+  | { kind: 'stop'; how: 'abort' | 'timeout'; at: Anchor }
+  /** An on-demand rollback (`{"action":"rollback"}`), to the previous group or to the oldest one still there. */
+  | { kind: 'manual-rollback'; to: 'previous' | 'oldest'; at: Anchor }
+  /** The same console input again, under another execution name (a double click, a second operator). */
+  | { kind: 'console-repeat'; afterTriggerSeconds: number }
+  /** Someone else adds their own target group (weight 0) to the listener: ListenerDrifted, and their edit must survive the rollback. */
+  | { kind: 'listener-edit'; at: Anchor };
 
 const SERVICE_OPS: [string, string | undefined][] = Object.entries(OPERATIONS).flatMap(([service, ops]) => [
   ...ops.map((op): [string, string | undefined] => [service, op]),
@@ -150,6 +158,18 @@ export const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('repeat-trigger' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 900 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('second-release' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 1_800 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('teardown-early' as const), delaySeconds: fc.integer({ min: 0, max: 600 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('stop' as const), how: fc.constantFrom('abort' as const, 'timeout' as const), at: anchor }) },
+  {
+    weight: 2,
+    // Also timed to land after a typical deployment (5–10 min) and before short retention ends.
+    arbitrary: fc.record({
+      kind: fc.constant('manual-rollback' as const),
+      to: fc.constantFrom('previous' as const, 'oldest' as const),
+      at: fc.oneof(anchor, fc.record({ afterTriggerSeconds: fc.integer({ min: 300, max: 1_200 }) })),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('console-repeat' as const), afterTriggerSeconds: fc.integer({ min: 0, max: 900 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('listener-edit' as const), at: anchor }) },
 );
 
 /** Simulated latency a fault list may add in all: a Lambda outliving its Task timeout (90 s) would be a simulator artefact. */
@@ -187,5 +207,13 @@ export function describeFault(f: Fault): string {
       return `second release ${f.afterTriggerSeconds}s after the trigger`;
     case 'teardown-early':
       return `teardown fires ${f.delaySeconds}s after it is scheduled`;
+    case 'stop':
+      return `${f.how === 'abort' ? 'StopExecution' : 'execution timeout'} ${when(f.at)}`;
+    case 'manual-rollback':
+      return `manual rollback to the ${f.to} group ${when(f.at)}`;
+    case 'console-repeat':
+      return `the console input again under another name ${f.afterTriggerSeconds}s after the trigger`;
+    case 'listener-edit':
+      return `someone else adds a target group to the listener ${when(f.at)}`;
   }
 }

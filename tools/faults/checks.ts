@@ -9,6 +9,7 @@ import { artifactIdentity, parseDeployInput } from '../../src/domain/input.js';
 import { parseClusterConfig } from '../../src/domain/config.js';
 import { scheduleName } from '../../src/domain/names.js';
 import { leaseFor } from '../../src/domain/lease.js';
+import { sameActions, undoOwnChanges } from '../../src/steps/shared/forward.js';
 import type { DeploymentState } from '../../src/steps/shared/state.js';
 import type { Monitor } from './monitor.js';
 import type { ScenarioWorld } from './world.js';
@@ -20,6 +21,19 @@ export interface Ended {
   release?: string;
   outcome: Outcome | 'broken';
   plan?: DeploymentState;
+  /** An on-demand rollback (`{"action":"rollback"}`). */
+  manual?: boolean;
+  status?: string;
+  /** Left to Recover (stopped, timed out, or its Rollback failed). */
+  recovered?: boolean;
+}
+
+function isManualRollback(input: string): boolean {
+  try {
+    return (JSON.parse(input) as { action?: unknown }).action === 'rollback';
+  } catch {
+    return false;
+  }
 }
 
 function releaseOf(input: string): string | undefined {
@@ -147,11 +161,29 @@ export class Checks {
       .map((g) => g?.AutoScalingGroupName as string);
   }
 
+  /** The deployment's ledger status, read directly. */
+  private recordStatus(name: string): string | undefined {
+    const out = this.cloud.dynamodb.GetItem({
+      TableName: this.world.session.stack.table,
+      Key: { pk: { S: `cluster#${this.world.cluster}` }, sk: { S: `deployment#${name}` } },
+      ConsistentRead: true,
+    });
+    return out.Item?.status?.S;
+  }
+
   /** Invariant 2 (and 4 for this execution) at the moment it ended. */
   executionEnded(e: ExecutionSummary): Ended {
     const { plan, fail } = this.history(e.executionArn);
     const release = releaseOf(e.input);
     const v = (inv: string, msg: string) => this.monitor.violation(inv, `${e.name}: ${msg}`);
+    if (isManualRollback(e.input)) {
+      // Judged at the end of the run: a stopped one is ended by Recover.
+      return { name: e.name, outcome: e.status === 'SUCCEEDED' ? 'succeeded' : 'failedClean', manual: true, status: e.status };
+    }
+    if (e.status !== 'SUCCEEDED' && plan && fail !== 'DeploymentFailed') {
+      // Stopped, timed out, or its Rollback failed: Recover undoes it; judged once the run has settled.
+      return { name: e.name, release, outcome: 'rolledBack', plan, status: e.status, recovered: true };
+    }
     const lock = this.lockHolder();
     if (lock?.deployment === e.name && !this.expiring(lock, e.startedAt)) v('4 lock', `ended ${e.status} still holding the cluster lock`);
     const pinned = this.pinnedBy(e.name);
@@ -169,9 +201,13 @@ export class Checks {
       return { name: e.name, release, outcome: 'succeeded', plan };
     }
     if (e.status === 'FAILED' && !plan) return { name: e.name, release, outcome: 'failedClean' };
+    // AlreadyLive: Plan found the artifact serving and changed nothing.
+    if (e.status === 'SUCCEEDED' && !plan) return { name: e.name, release, outcome: 'failedClean' };
     if (e.status === 'FAILED' && plan && fail === 'DeploymentFailed') {
       const now = this.cloud.elb.DescribeListeners({ ListenerArns: [this.world.listenerArn] }).Listeners?.[0]?.DefaultActions ?? [];
-      if (canonical(now) !== canonical(plan.swap.before)) v('2 clean end', `rolled back but the listener is ${canonical(now)}, not as before: ${canonical(plan.swap.before)}`);
+      // As before, or — when someone else edited it meanwhile — before plus their edit, without our part.
+      const asBefore = canonical(now) === canonical(plan.swap.before) || (this.world.foreign !== undefined && sameActions(now, undoOwnChanges(now, plan.swap.before, plan.next.targetGroupName)));
+      if (!asBefore) v('2 clean end', `rolled back but the listener is ${canonical(now)}, not as before: ${canonical(plan.swap.before)}`);
       for (const g of this.monitor.created.groups.get(e.name) ?? []) if (this.groupOf(g, e.name)) v('2 clean end', `rolled back but its group ${g} is still there`);
       for (const tg of this.monitor.created.targetGroups.get(e.name) ?? []) {
         if (this.cloud.elb.hasTargetGroup(tg)) v('2 clean end', `rolled back but its target group ${tg.split('/')[1]} is still there`);
@@ -223,7 +259,46 @@ export class Checks {
       }
       byArtifact.set(identity, [...(byArtifact.get(identity) ?? []), e.name]);
     }
-    for (const [identity, names] of byArtifact) if (names.length > 1) m.violation('5 dedup', `${identity} started ${names.length} executions: ${names.join(', ')}`);
+    // A console start under another name cannot be refused by Step Functions: Plan must end it before it changes anything.
+    // A console start of the artifact that is live when it starts must not get past Plan.
+    const planned = new Set(ended.filter((e) => e.plan).map((e) => e.name));
+    const deploys = executions.filter((e) => !isManualRollback(e.input));
+    // What serves at time t: the last deployment or manual rollback that succeeded before it.
+    const liveAt = (t: number) =>
+      executions
+        .filter((e) => e.status === 'SUCCEEDED' && (planned.has(e.name) || isManualRollback(e.input)) && (e.stoppedAt ?? Infinity) <= t)
+        .sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0))[0];
+    const identityOf = new Map([...byArtifact].flatMap(([identity, names]) => names.map((n): [string, string] => [n, identity])));
+    for (const [identity, names] of byArtifact) {
+      if (names.filter((n) => !n.startsWith('console-')).length > 1) m.violation('5 dedup', `${identity} started ${names.length} executions: ${names.join(', ')}`);
+      for (const again of deploys.filter((e) => e.name.startsWith('console-') && identityOf.get(e.name) === identity && planned.has(e.name))) {
+        const live = liveAt(again.startedAt);
+        if (live && identityOf.get(live.name) === identity) m.violation('5 dedup', `${identity}, live since ${live.name}, was deployed again by a console start: ${again.name}`);
+      }
+    }
+
+    // Invariant 9: an edit someone else made to the listener is never overwritten by a rollback or
+    // a recovery (a later successful deployment legitimately drops weight-0 target groups).
+    const foreign = this.world.foreign;
+    if (foreign) {
+      const replacedLater = deploys.some((e) => e.status === 'SUCCEEDED' && planned.has(e.name) && (e.stoppedAt ?? 0) > foreign.at);
+      const kept = this.cloud.elb.forwardWeights(this.world.listenerArn).some((f) => f.targetGroupArn === foreign.arn);
+      if (!replacedLater && !kept) m.violation('9 nothing overwritten', 'the target group someone else added to the listener is gone, and no deployment succeeded after the edit');
+    }
+
+    // Invariant 8, after recovery: a stopped deployment ends rolled back (or stands, if it had committed).
+    for (const e of ended.filter((x) => x.recovered || x.manual)) {
+      const status = this.recordStatus(e.name);
+      if (status === 'RUNNING') m.violation('8 recovery', `${e.name} ended ${e.status} and its record still says RUNNING after the run`);
+      if (lock?.deployment === e.name && lock.expiresAt * 1000 > now) m.violation('8 recovery', `${e.name} ended ${e.status} and still holds the lock`);
+      const pinned = this.pinnedBy(e.name);
+      if (pinned.length > 0) m.violation('8 recovery', `${e.name} left ${pinned.join(', ')} pinned`);
+      if (e.recovered && status !== 'SUCCEEDED') {
+        for (const g of m.created.groups.get(e.name) ?? []) if (this.groupOf(g, e.name)) m.violation('8 recovery', `${g} of stopped ${e.name} is still there`);
+        const builders = this.liveBuilders(e.name);
+        if (builders.length > 0) m.violation('8 recovery', `${e.name} left builder(s) ${builders.join(', ')} running`);
+      }
+    }
 
     for (const [kind, map] of Object.entries(m.created)) {
       for (const [deployment, ids] of map) if (ids.size > 1) m.violation('6 idempotent steps', `${deployment} created ${ids.size} ${kind}: ${[...ids].join(', ')}`);
@@ -238,14 +313,17 @@ export class Checks {
     for (const tg of this.cloud.elb.state.targetGroups.values()) {
       if (tg.name.startsWith(`${this.world.cluster}-v`) && !tgOfGroups.has(tg.arn)) m.violation('3 no leaks', `target group ${tg.name} belongs to no group`);
     }
-    for (const e of ended.filter((x) => x.outcome === 'rolledBack')) {
+    for (const e of ended.filter((x) => x.outcome === 'rolledBack' && !x.recovered)) {
       // A later deployment may reuse the number: only a group still tagged with this deployment is a leak.
       for (const g of m.created.groups.get(e.name) ?? []) if (this.groupOf(g, e.name)) m.violation('3 no leaks', `${g} of rolled-back ${e.name} is still there`);
     }
     const refused = this.cloud.lambda.invocations.some((i) => i.function === 'teardown' && i.outcome === 'TeardownRefused');
-    for (const e of ended.filter((x) => x.outcome === 'succeeded')) {
+    // A manual rollback may have put the old group back in service: only a group out of traffic must be gone.
+    const serving = new Set(this.cloud.elb.forwardWeights(this.world.listenerArn).filter((f) => f.weight > 0).map((f) => f.targetGroupArn));
+    for (const e of ended.filter((x) => x.outcome === 'succeeded' && !x.manual)) {
       const old = e.plan?.live?.serverGroup;
-      if (old && groups.includes(old) && !refused) m.violation('3 no leaks', `${old}, replaced by ${e.name}, was never torn down`);
+      const back = old ? (this.group(old)?.TargetGroupARNs ?? []).some((tg) => serving.has(tg)) : false;
+      if (old && groups.includes(old) && !refused && !back) m.violation('3 no leaks', `${old}, replaced by ${e.name}, was never torn down`);
     }
   }
 }

@@ -44,6 +44,10 @@ function printSummary(s: BatchSummary): void {
       `scenarios        ${s.runs}`,
       `faults injected  ${s.faultsInjected}`,
       `outcomes         ${o.succeeded} succeeded, ${o.rolledBack} rolled back, ${o.failedClean} failed cleanly`,
+      `paths            ${Object.entries(s.paths)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([path, n]) => `${path} ${n}`)
+        .join(', ')}`,
       `violations       ${s.violations.length}`,
       `wall time        ${s.wallSeconds} s (${(s.runs / Math.max(s.wallSeconds, 0.1)).toFixed(1)} scenarios/s)`,
     ].join('\n') + '\n',

@@ -146,6 +146,13 @@ export class Monitor {
   }
 
   private checkRaise(tg: string): void {
+    const group = [...this.groups.values()].find((g) => g.targetGroup === tg && !g.deleting);
+    if (group && group.desired === 0) {
+      // The one guard: a group scaled to 0 never takes traffic, however many targets still answer.
+      this.violation('1 traffic guard', `raised ${nameOf(tg)} to ${pct(this.share(tg))} while its group's desired capacity is 0`);
+      this.short.add(tg);
+      return;
+    }
     const healthy = this.healthy(tg);
     const required = this.required(tg);
     if (healthy >= required) return;

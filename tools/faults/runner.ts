@@ -16,8 +16,8 @@ import { Monitor, type Violation } from './monitor.js';
 import { describeScenario, type Scenario, scenarioArbitrary } from './scenario.js';
 import { RELEASES, ScenarioWorld } from './world.js';
 
-/** After the last activity, how long the run watches for late effects (Lambda async retries, deferred teardowns). */
-const QUIET_MS = 4 * 60_000;
+/** After the last activity, how long the run watches for late effects (Lambda async retries, deferred teardowns, Recover's wait for in-flight steps). */
+const QUIET_MS = 8 * 60_000;
 /** A scenario that has not settled after this much simulated time is itself a violation. */
 const LIMIT_MS = 2 * 24 * 3600_000;
 
@@ -32,6 +32,8 @@ export interface ScenarioResult {
   invocations: Record<string, number>;
   killed: number;
   final: FinalState;
+  /** How often each path ran: executions by kind and end, recoveries by outcome. */
+  paths: Record<string, number>;
 }
 
 export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
@@ -76,6 +78,10 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       invocations: countBy(cloud.lambda.invocations.map((i) => i.function)),
       killed: cloud.lambda.invocations.filter((i) => i.killed).length,
       final: checks.finalState(),
+      paths: countBy([
+        ...executions.map((e) => (/"action":"rollback"/.test(e.input) ? `manual rollback ${e.status}${e.error ? ` ${e.error}` : ''}` : `deploy ${e.status}`)),
+        ...cloud.lambda.invocations.filter((i) => i.function === 'recover').map((i) => `recover ${i.outcome}`),
+      ]),
     };
   } finally {
     world.dispose();
@@ -86,7 +92,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
 function crashed(err: unknown): ScenarioResult {
   const final: FinalState = { forward: {}, groups: [], targetGroups: [], schedules: [], liveBuilders: 0, locked: false, images: 0, templateVersions: 0, createdPerDeployment: {} };
   const message = (err as Error).stack ?? String(err);
-  return { outcome: 'broken', violations: [{ invariant: 'runner', at: 0, message }], faultsInjected: 0, simulatedSeconds: 0, executions: 0, invocations: {}, killed: 0, final };
+  return { outcome: 'broken', violations: [{ invariant: 'runner', at: 0, message }], faultsInjected: 0, simulatedSeconds: 0, executions: 0, invocations: {}, killed: 0, final, paths: {} };
 }
 
 function countBy(keys: string[]): Record<string, number> {
@@ -108,6 +114,8 @@ export interface BatchSummary {
   runs: number;
   faultsInjected: number;
   outcomes: { succeeded: number; rolledBack: number; failedClean: number };
+  /** Summed over the runs: see ScenarioResult.paths. */
+  paths: Record<string, number>;
   violations: ViolationReport[];
   wallSeconds: number;
 }
@@ -157,12 +165,13 @@ export async function runSeed(seed: number, shrink = true): Promise<{ result: Sc
 
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const started = performance.now();
-  const summary: BatchSummary = { runs: 0, faultsInjected: 0, outcomes: { succeeded: 0, rolledBack: 0, failedClean: 0 }, violations: [], wallSeconds: 0 };
+  const summary: BatchSummary = { runs: 0, faultsInjected: 0, outcomes: { succeeded: 0, rolledBack: 0, failedClean: 0 }, paths: {}, violations: [], wallSeconds: 0 };
   const shrink = options.shrink ?? true;
   const record = ({ result, report }: { result: ScenarioResult; report?: ViolationReport }) => {
     summary.runs++;
     summary.faultsInjected += result.faultsInjected;
     if (result.outcome !== 'broken') summary.outcomes[result.outcome]++;
+    for (const [path, n] of Object.entries(result.paths ?? {})) summary.paths[path] = (summary.paths[path] ?? 0) + n;
     if (report) {
       summary.violations.push(report);
       options.onViolation?.(report);

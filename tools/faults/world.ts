@@ -6,6 +6,7 @@
 import { EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTargetGroupCommand, DescribeListenersCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { client } from '../../src/aws/clients.js';
 import { identityTags } from '../../src/aws/tags.js';
@@ -88,6 +89,49 @@ export class ScenarioWorld {
   async repeat(release: string): Promise<void> {
     const request = this.requests.get(release);
     if (request) await this.send(release, request);
+  }
+
+  /** `{"action":"rollback"}` from the console: to the previous group, or to the oldest group still there. */
+  async manualRollback(to: 'previous' | 'oldest'): Promise<boolean> {
+    const { cluster, cloud } = this;
+    let target: string | undefined;
+    if (to === 'oldest') target = cloud.autoscaling.groupNames().filter((n) => n.startsWith(`${cluster}-v`)).sort()[0];
+    const input = JSON.stringify({ action: 'rollback', cluster, ...(target ? { to: target } : {}) });
+    await client(SFNClient).send(new StartExecutionCommand({ stateMachineArn: this.session.stack.stateMachineArn, name: `rollback-${++this.consoleStarts}`, input }));
+    return true;
+  }
+
+  /** The release's console input again, under a name of the operator's own: only a deployment's own check can dedupe it. */
+  async consoleAgain(release: string): Promise<boolean> {
+    const { cluster } = this;
+    const r = this.requests.get(release);
+    if (!r) return false;
+    const input = r.kind === 's3' ? { cluster, release, artifact: { bucket: this.session.stack.bucket, key: r.key, versionId: r.versionId } } : { cluster, release, imageId: r.imageId };
+    await client(SFNClient).send(new StartExecutionCommand({ stateMachineArn: this.session.stack.stateMachineArn, name: `console-${++this.consoleStarts}`, input: JSON.stringify(input) }));
+    return true;
+  }
+
+  private consoleStarts = 0;
+
+  /** Someone else's target group, once `editListener` added it, and when. */
+  foreign?: { arn: string; at: number };
+
+  /** An operator adds their own target group at weight 0 to the listener's forward action (not the pipeline: no caller). */
+  async editListener(): Promise<boolean> {
+    if (this.foreign) return false;
+    const elb = client(ElasticLoadBalancingV2Client);
+    const created = await elb.send(new CreateTargetGroupCommand({ Name: 'ops-edit', Protocol: 'HTTP', Port: 80, VpcId: this.session.world.vpcId, TargetType: 'instance' }));
+    const arn = created.TargetGroups?.[0]?.TargetGroupArn as string;
+    const actions = (await elb.send(new DescribeListenersCommand({ ListenerArns: [this.listenerArn] }))).Listeners?.[0]?.DefaultActions ?? [];
+    const forward = this.cloud.elb.forwardWeights(this.listenerArn);
+    const edited = [
+      ...actions.filter((a) => a.Type?.startsWith('authenticate-')),
+      { Type: 'forward' as const, ForwardConfig: { TargetGroups: [...forward.map((f) => ({ TargetGroupArn: f.targetGroupArn, Weight: f.weight })), { TargetGroupArn: arn, Weight: 0 }] } },
+    ];
+    if (forward.length === 0) return false; // a fixed-response listener (first deploy before staging): nothing to add to
+    await elb.send(new ModifyListenerCommand({ ListenerArn: this.listenerArn, DefaultActions: edited }));
+    this.foreign = { arn, at: this.cloud.clock.now() };
+    return true;
   }
 
   private async send(release: string, r: Request): Promise<void> {

@@ -53,7 +53,7 @@ export class Runner {
   }
 
   /** StopExecution, and machine deletion: the library stops at its next step; a running Lambda completes. */
-  stop(exec: Execution, status: 'ABORTED' | 'FAILED', error?: string, cause?: string): void {
+  stop(exec: Execution, status: 'ABORTED' | 'FAILED' | 'TIMED_OUT', error?: string, cause?: string): void {
     if (!exec.running) return;
     exec.closing = { status, ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
     exec.close(status, this.ctx.clock.now(), {});

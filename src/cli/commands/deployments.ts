@@ -179,25 +179,23 @@ export async function abort(ctx: Ctx, target: string, o: { wait?: boolean; reaso
 }
 
 export async function rollback(ctx: Ctx, cluster: string, o: { to?: string; reason?: string; wait?: boolean }) {
-  const request = parseManualRollback({ action: 'rollback', cluster, requestedBy: requester(), ...(o.reason ? { reason: o.reason } : {}) });
+  const request = parseManualRollback({ action: 'rollback', cluster, requestedBy: requester(), ...(o.to ? { to: o.to } : {}), ...(o.reason ? { reason: o.reason } : {}) });
   const r = await ctx.resources();
-  const last = await getLastSuccess(cluster);
-  if (o.to && last?.from !== o.to) {
-    throw refused(`can only roll back to the group the last deployment replaced (${last?.from ?? 'none'}), not ${o.to}`, 'RollbackUnavailable');
-  }
-  if (!last?.from) throw refused(`cluster ${cluster} has no deployment to roll back (none succeeded, or it was the first)`, 'RollbackUnavailable');
-  // The state machine checks again under the lock; this spares starting an execution bound to fail.
-  if (!(await describeGroup(last.from))) throw refused(`previous server group ${last.from} no longer exists (torn down): deploy its release again instead`, 'RollbackUnavailable');
   const holder = await lockHolder(cluster);
   if (holder && holder.expiresAt * 1000 > Date.now()) throw refused(`deployment ${holder.deployment} of cluster ${cluster} is in progress: abort it or wait`, 'DeploymentInProgress');
-  // One name per undo of a given deployment: a repeated command starts nothing new.
-  const name = `${cluster}-rollback-${last.deployment.slice(-16)}`;
+  const last = await getLastSuccess(cluster);
+  const to = o.to ?? last?.from;
+  if (!to) throw refused(`cluster ${cluster} has no deployment to roll back (none succeeded, or it was the first): name a group with --to`, 'RollbackUnavailable');
+  // The state machine checks again under the lock; this spares starting an execution bound to fail.
+  if (!(await describeGroup(to))) throw refused(`server group ${to} no longer exists (torn down): deploy its release again instead`, 'RollbackUnavailable');
+  // One name per undo of a given deployment to a given group: a repeated command starts nothing new.
+  const name = `${cluster}-rollback-${to.slice(cluster.length + 1)}-${(last?.deployment ?? String(Date.now())).slice(-16)}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
   const started = await startExecution(r.stateMachineArn, name, request);
-  if (!ctx.options.json) ctx.io.out(`${started.started ? 'started' : 'already started'}: ${name} (${last.to} → ${last.from})\n`);
-  const result = { deployment: name, cluster, from: last.to, to: last.from, started: started.started };
+  if (!ctx.options.json) ctx.io.out(`${started.started ? 'started' : 'already started'}: ${name} (→ ${to})\n`);
+  const result = { deployment: name, cluster, from: last?.to ?? null, to, started: started.started };
   if (!o.wait) return { json: result };
   const t = await follow(ctx, name);
-  return { json: { ...result, ...summary(t), from: last.to, to: last.from }, exitCode: t.outcome === 'succeeded' ? EXIT.ok : EXIT.failed };
+  return { json: { ...result, ...summary(t), from: t.from ?? result.from, to: t.to ?? to }, exitCode: t.outcome === 'succeeded' ? EXIT.ok : t.outcome === 'rolled-back' ? EXIT.rolledBack : EXIT.failed };
 }
 
 export async function readTimeline(ctx: Ctx, deployment: string): Promise<Timeline> {

@@ -41,3 +41,23 @@ export function forwardSignature(actions: Action[]): string {
 }
 
 export const sameActions = (a: Action[], b: Action[]): boolean => forwardSignature(a) === forwardSignature(b);
+
+/** A target group ARN's name (`…:targetgroup/<name>/<id>`). */
+export const targetGroupNameOf = (arn: string): string => arn.split(':targetgroup/')[1]?.split('/')[0] ?? arn;
+
+/**
+ * The listener after undoing one deployment and nothing else: `before`, except what someone else
+ * changed meanwhile — target groups they added keep their weights, authentication actions they
+ * changed stay — with the deployment's own target group (named `ours`) taken out. Without any
+ * foreign change this is exactly `before`, so a rollback never overwrites another's edit.
+ */
+export function undoOwnChanges(current: Action[], before: Action[], ours: string): Action[] {
+  const known = new Set(forwardTargets(before).map((t) => t.targetGroupArn));
+  const foreign = forwardTargets(current).filter((t) => !known.has(t.targetGroupArn) && targetGroupNameOf(t.targetGroupArn) !== ours);
+  const auth = (actions: Action[]) => JSON.stringify(actions.filter((a) => a.Type?.startsWith('authenticate-')));
+  const authChanged = auth(current) !== auth(before);
+  if (foreign.length === 0 && !authChanged) return before;
+  const base = authChanged ? current : before;
+  const kept = forwardTargets(before).map((t) => ({ arn: t.targetGroupArn, weight: t.weight }));
+  return withForward(base, [...kept, ...foreign.map((t) => ({ arn: t.targetGroupArn, weight: t.weight }))]);
+}

@@ -8,7 +8,7 @@
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { client } from '../../../src/aws/clients.js';
 import { currentCaller } from '../../../sim/caller.js';
@@ -28,7 +28,7 @@ export interface Observed {
 }
 
 /** The functions that create teardown schedules (and so pass the scheduler role). */
-export const SCHEDULE_CREATORS = ['finalize', 'manualRollback', 'teardown'];
+export const SCHEDULE_CREATORS = ['finalize', 'manualRollback', 'recover', 'teardown'];
 
 export const SCENARIOS = ['happy', 'unhealthy-release', 'bake-failure', 'alarm-during-shift', 'first-deploy', 'canary-steps'] as const;
 
@@ -92,14 +92,17 @@ async function start(s: DemoSession, name: string, input: unknown): Promise<stri
 async function extendedHappy(s: DemoSession): Promise<string[]> {
   const cluster = s.world.cluster;
   const out: string[] = [];
-  // 1. The demo's deployment: 1.1.0 baked, v002 takes all traffic, v001 scheduled for teardown.
+  // 1. The demo's deployment: 1.1.0 baked, v002 takes all traffic, v001 scaled down
+  // (teardown.scaleDownOld, its capacity saved in a tag) and scheduled for teardown.
+  await putClusterConfig(cluster, { ...s.world.config, teardown: { ...s.world.config.teardown, scaleDownOld: true } });
   await s.upload();
   const first = await s.awaitExecutions(1);
   out.push(`deploy ${first.status}`);
   const imageId = (JSON.parse(first.output ?? '{}') as { imageId?: string }).imageId;
 
-  // 2. Manual rollback (the console input of docs/deploy.md): back to v001, v002 scheduled instead.
+  // 2. Manual rollback (the console input of docs/deploy.md): v001 resized, gated, back in traffic; v002 scheduled instead.
   out.push(`manual rollback ${await start(s, 'manual-rollback-1', { action: 'rollback', cluster, reason: 'iam test' })}`);
+  await putClusterConfig(cluster, s.world.config);
   out.push(`teardown v002 ${(await s.awaitTeardown(`${cluster}-v002`)) ? 'done' : 'pending'}`);
 
   // 3. The prebaked image through EventBridge (Deploy Requested → trigger → VerifyImage).
@@ -122,7 +125,13 @@ async function extendedHappy(s: DemoSession): Promise<string[]> {
   const key = s.artifactKey;
   out.push(`console ${await start(s, 'console-no-version', { cluster, release: '1.1.1', artifact: { bucket: s.stack.bucket, key } })}`);
 
-  // 6. The daily sweep (the EventBridge rule, on the clock) with a stray builder and images past retention.
+  // 6. A manual rollback that flipped the listener but failed before its bookkeeping: Recover finishes it.
+  s.cloud.faults.add({ service: 'scheduler', operation: 'DeleteSchedule', error: 'ValidationException', times: 1 });
+  out.push(`manual rollback failing after the flip ${await start(s, 'manual-rollback-2', { action: 'rollback', cluster })}`);
+  await s.cloud.clock.advance(10 * 60_000);
+  out.push(`recoveries ${s.cloud.lambda.invocations.filter((i) => i.function === 'recover').length}`);
+
+  // 7. The daily sweep (the EventBridge rule, on the clock) with a stray builder and images past retention.
   await putClusterConfig(cluster, { ...s.world.config, teardown: { ...s.world.config.teardown, imageRetentionDays: 1 } });
   await client(EC2Client).send(
     new RunInstancesCommand({
@@ -137,5 +146,16 @@ async function extendedHappy(s: DemoSession): Promise<string[]> {
   const sweeps = s.cloud.lambda.count('teardown');
   await s.cloud.clock.advance(2 * 86_400_000);
   out.push(`sweeps ${s.cloud.lambda.count('teardown') - sweeps}`);
+
+  // 8. Stop and roll back: a deployment stopped while its new group warms up → Recover undoes it.
+  const sfn = client(SFNClient);
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: s.stack.stateMachineArn, name: 'stopped-1', input: JSON.stringify({ cluster, release: '1.1.2', imageId, force: true }) }),
+  );
+  await s.cloud.clock.runUntil(() => s.cloud.lambda.count('healthGate') > 0 || s.cloud.sfn.execution(executionArn as string)?.status !== 'RUNNING', { limitMs: 3600_000 });
+  await sfn.send(new StopExecutionCommand({ executionArn }));
+  await s.cloud.clock.advance(10 * 60_000);
+  out.push(`stopped → ${s.cloud.lambda.invocations.filter((i) => i.function === 'recover').map((i) => i.outcome).join(',')}`);
+
   return out;
 }

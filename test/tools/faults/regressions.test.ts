@@ -29,6 +29,8 @@ interface Regression {
   world: Partial<WorldShape>;
   faults: Fault[];
   outcome: 'succeeded' | 'rolledBack' | 'failedClean';
+  /** Paths the run must have taken (ScenarioResult.paths), e.g. a recovery. */
+  paths?: Record<string, number>;
 }
 
 const REGRESSIONS: Regression[] = [
@@ -60,6 +62,65 @@ const REGRESSIONS: Regression[] = [
     ],
     outcome: 'succeeded',
   },
+  {
+    name: 'the same console input under another execution name deployed the live artifact a second time (now AlreadyLive)',
+    seed: 2,
+    world: { instances: 1, prebaked: false, entry: 'eventbridge', healthGateMinutes: 3 },
+    // Found at 297 s; placed well after the deployment so it meets the live artifact whatever the polling.
+    faults: [{ kind: 'console-repeat', afterTriggerSeconds: 900 }],
+    outcome: 'succeeded',
+    paths: { 'deploy SUCCEEDED': 2 },
+  },
+  {
+    name: 'stopped at the 10 % step: Recover restores the listener, deletes v002, unpins v001 and frees the lock',
+    seed: 11,
+    world: { steps: [10, 100], stepWaitSeconds: 300 },
+    faults: [{ kind: 'stop', how: 'abort', at: { change: 1, delaySeconds: 10 } }],
+    outcome: 'rolledBack',
+    paths: { 'deploy ABORTED': 1, 'recover ok': 1 },
+  },
+  {
+    name: 'timed out during the shift: recovered the same way',
+    seed: 12,
+    world: { steps: [50, 100], stepWaitSeconds: 300 },
+    faults: [{ kind: 'stop', how: 'timeout', at: { change: 1, delaySeconds: 60 } }],
+    outcome: 'rolledBack',
+    paths: { 'deploy TIMED_OUT': 1, 'recover ok': 1 },
+  },
+  {
+    name: 'a manual rollback to a group Finalize scaled to 0 flipped all traffic to it while it had no capacity',
+    seed: 13,
+    world: { scaleDownOld: true, retainMinutes: 10 },
+    faults: [{ kind: 'manual-rollback', to: 'previous', at: { change: 1, delaySeconds: 120 } }],
+    outcome: 'succeeded',
+    paths: { 'manual rollback SUCCEEDED': 1 },
+  },
+  {
+    name: 'someone else adds a target group mid-shift: ListenerDrifted, and the rollback keeps their edit',
+    seed: 14,
+    world: { steps: [10, 100], stepWaitSeconds: 300 },
+    faults: [{ kind: 'listener-edit', at: { change: 1, delaySeconds: 5 } }],
+    outcome: 'rolledBack',
+  },
+  {
+    name: 'a manual rollback after someone else added a target group to the listener dropped it with its flip',
+    seed: 4006,
+    // Found with 297 s / change 0 + 71 s; anchored to the final flip so the order holds whatever the polling.
+    world: { instances: 1, prebaked: false, entry: 'eventbridge', healthGateMinutes: 3, retainMinutes: 10 },
+    faults: [
+      { kind: 'listener-edit', at: { change: 1, delaySeconds: 5 } },
+      { kind: 'manual-rollback', to: 'previous', at: { change: 1, delaySeconds: 60 } },
+    ],
+    outcome: 'succeeded',
+    paths: { 'manual rollback SUCCEEDED': 1 },
+  },
+  {
+    name: 'Finalize scaled the old group to 0 and then failed (its teardown schedule refused): the rollback gave all traffic back to the empty group',
+    seed: 7641,
+    world: { instances: 1, prebaked: false, entry: 'eventbridge', healthGateMinutes: 3, scaleDownOld: true },
+    faults: [{ kind: 'aws-error', service: 'scheduler', error: 'denied', phase: 'before', times: 1, skip: 0 }],
+    outcome: 'rolledBack',
+  },
 ];
 
 describe('fault runner regressions', () => {
@@ -72,5 +133,6 @@ describe('fault runner regressions', () => {
     expect(result.violations).toEqual([]);
     expect(result.outcome).toBe(r.outcome);
     expect(result.faultsInjected).toBeGreaterThan(0);
+    if (r.paths) expect(result.paths).toMatchObject(r.paths);
   });
 });
