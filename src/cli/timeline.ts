@@ -32,6 +32,12 @@ const PHASE_OF: Record<string, string> = {
   DeploymentFailed: 'Rollback',
   RollbackFailed: 'Rollback',
   ManualRollback: 'ManualRollback',
+  RollbackRequested: 'ManualRollback',
+  RollbackReady: 'ManualRollback',
+  WaitForRollbackGate: 'ManualRollback',
+  RolledBack: 'ManualRollback',
+  RollbackRefused: 'ManualRollback',
+  AlreadyLive: 'Plan',
 };
 
 /** Wait state → where its seconds come from in the state document (SecondsPath in the ASL). */
@@ -208,11 +214,13 @@ function onExit(t: Timeline, state: string, out: any, at: number, span: PhaseSpa
     // The listener is back as Plan found it: all traffic on the live group (none on a first deploy).
     if (r.outcome !== 'committed' && t.from) t.traffic.push({ at, weights: { [t.from]: 100, ...(t.to ? { [t.to]: 0 } : {}) }, phase: t.phases.length - 1 });
     if (span) span.detail = r.outcome === 'committed' ? 'already committed: the deployment stands' : `listener restored; deleted ${[...new Set<string>(r.deleted ?? [])].join(', ') || 'nothing'}`;
-  } else if (state === 'ManualRollback') {
-    t.from = out.from ?? t.from;
-    t.to = out.to ?? t.to;
-    if (out.traffic) t.traffic.push({ at, weights: { ...out.traffic }, phase: t.phases.length - 1 });
-    if (span) span.detail = `${out.from} → ${out.to}`;
+  } else if (PHASE_OF[state] === 'ManualRollback') {
+    // The manual rollback's result sits at the top level or under its own key, depending on the state.
+    const r = out.rolledBack ?? out.rollback ?? out;
+    t.from = r.from ?? t.from;
+    t.to = r.to ?? t.to;
+    if (r.traffic && typeof r.traffic === 'object' && JSON.stringify(t.traffic.at(-1)?.weights) !== JSON.stringify(r.traffic)) t.traffic.push({ at, weights: { ...r.traffic }, phase: t.phases.length - 1 });
+    if (span && t.from && t.to) span.detail = `${t.from} → ${t.to}`;
   }
 }
 
