@@ -17,6 +17,8 @@ export interface DemoOptions {
   /** Called every `progressEverySeconds` simulated seconds while the deployment runs. */
   onProgress?: (p: Progress) => void;
   progressEverySeconds?: number;
+  /** false: end when the deployment ends, before the old group's teardown (so it can still be rolled back to). */
+  awaitTeardown?: boolean;
 }
 
 export interface Progress {
@@ -164,8 +166,9 @@ export class DemoSession {
 
     let teardown: DemoResult['teardown'] = null;
     if (output?.teardown) {
-      teardown = { ...output.teardown, done: await this.awaitTeardown(output.teardown.serverGroup) };
-      options.onProgress?.({ ...snapshot(), step: 'Teardown' });
+      const done = options.awaitTeardown === false ? false : await this.awaitTeardown(output.teardown.serverGroup);
+      teardown = { ...output.teardown, done };
+      if (done) options.onProgress?.({ ...snapshot(), step: 'Teardown' });
     }
 
     return {

@@ -3,17 +3,22 @@
  *
  * Runs the demo world on the embedded cloud: uploads releases/web-prod/1.1.0/web-1.1.0.tgz,
  * shows the deployment live, then fast-forwards to the old group's teardown.
+ *
+ * On the embedded cloud the deployment is shown with the renderer of `redblack watch`; `--during`
+ * runs redblack commands while it is in its health gate, `--then` after it (before the old group's
+ * teardown, so `rollback` has a group to go back to), `--report` writes its HTML report.
  */
 import { parseArgs } from 'node:util';
 import '../sim/polyfills.js';
 import type { DemoResult, Progress } from './demo.js';
 import { SCENARIO_NAMES, SCENARIOS } from './scenarios.js';
+import { readableCause } from '../src/cli/timeline.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 function usage(code: number): never {
   const lines = [
-    'usage: npm start -- [--scenario <name>] [--json] [--seed <n>] [--endpoint <url> [--short-waits]] [--verbose]',
+    'usage: npm start -- [--scenario <name>] [--json] [--seed <n>] [--endpoint <url> [--short-waits]] [--verbose] [--during "<redblack command>"]… [--then "<redblack command>"]… [--report <file.html>]',
     '',
     'scenarios:',
     ...SCENARIO_NAMES.map((n) => `  ${n.padEnd(20)} ${SCENARIOS[n]?.summary}`),
@@ -33,6 +38,9 @@ async function main(): Promise<void> {
         endpoint: { type: 'string' },
         'short-waits': { type: 'boolean', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
+        then: { type: 'string', multiple: true, default: [] },
+        during: { type: 'string', multiple: true, default: [] },
+        report: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -47,7 +55,7 @@ async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = args.verbose ? 'INFO' : 'SILENT';
   // Metrics are EMF log lines on stdout: shown with the logs, never in the --json output.
   process.env.POWERTOOLS_METRICS_DISABLED = args.verbose && !args.json ? 'false' : 'true';
-  const { runDemo } = await import('./demo.js');
+  const { DemoSession } = await import('./demo.js');
   const scenario = args.scenario as string;
   if (!SCENARIOS[scenario]) {
     process.stderr.write(`unknown scenario "${scenario}"\n`);
@@ -85,6 +93,12 @@ async function main(): Promise<void> {
     process.stderr.write(`redblack: scenario ${scenario} cannot run against an endpoint: ${refused.refused}\n`);
     process.exit(2);
   }
+  const then = (args.then as string[]).map(words);
+  const during = (args.during as string[]).map(words);
+  if (args.endpoint && (then.length > 0 || during.length > 0 || args.report)) {
+    process.stderr.write('--during, --then and --report run on the embedded cloud; against an endpoint, run redblack --endpoint <url> --stage local\n');
+    process.exit(2);
+  }
   const wall = Date.now();
   let result: DemoResult;
   if (args.endpoint) {
@@ -104,12 +118,42 @@ async function main(): Promise<void> {
       process.exit(2);
     }
   } else {
+    const { renderDemo, runOnSession } = await import('./watch.js');
+    // Only when commands will run: the demo alone loads none of the CLI's commands.
+    if (during.length > 0 || then.length > 0 || args.report) await (await import('../src/cli/main.js')).preloadCommands();
     if (live) process.stdout.write(`redblack demo — scenario ${scenario}: ${SCENARIOS[scenario]?.summary}\n`);
-    result = await runDemo({ scenario, seed, ...(live ? { onProgress: show } : {}) });
+    // performance.now(): Date is simulated while the session is open.
+    const started = performance.now();
+    const session = await DemoSession.create(scenario, seed);
+    let code: number;
+    try {
+      const demo = renderDemo(session, tty === true, live ? during : []);
+      // With --then, stop before the old group's teardown: `rollback` then has a group to go back to.
+      result = await session.run({ ...(live ? { onProgress: demo.onProgress } : {}), ...(then.length > 0 ? { awaitTeardown: false } : {}) });
+      const duringCode = await demo.finish();
+      if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else summary(result, Math.round(performance.now() - started), 'simulated');
+      code = result.outcome === SCENARIOS[scenario]?.expect ? 0 : 1;
+      if (duringCode === 2) code = 2;
+      if (args.report) code = Math.max(code, await runOnSession(session, ['report', result.deployment, '-o', args.report as string], { json: !!args.json }));
+      for (const command of then) {
+        if (live) process.stdout.write(`\n$ redblack ${command.join(' ')}\n`);
+        const exit = await runOnSession(session, command, { json: !!args.json });
+        if (exit === 2) code = 2;
+      }
+    } finally {
+      session.dispose();
+    }
+    process.exit(code);
   }
   if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else summary(result, Date.now() - wall, args.endpoint ? 'real' : 'simulated');
+  else summary(result, Date.now() - wall, 'real');
   process.exit(result.outcome === SCENARIOS[scenario]?.expect ? 0 : 1);
+}
+
+/** `status web-prod --json` → words; quotes group words as a shell would. */
+function words(command: string): string[] {
+  return [...command.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
 }
 
 function summary(r: DemoResult, wallMs: number, clockKind: 'simulated' | 'real'): void {
@@ -118,7 +162,7 @@ function summary(r: DemoResult, wallMs: number, clockKind: 'simulated' | 'real')
     `outcome        ${r.outcome}${r.error ? ` (${r.error})` : ''}`,
     `deployment     ${r.deployment}  ${r.cluster} ${r.release}: ${r.from ?? '(none)'} → ${r.to ?? '(none)'}`,
     `traffic        ${Object.entries(r.traffic).map(([g, w]) => `${g} ${w}`).join(', ')}`,
-    ...(r.cause ? [`cause          ${r.cause.slice(0, 200)}`] : []),
+    ...(r.cause ? [`cause          ${readableCause(r.cause)}`] : []),
     `teardown       ${r.teardown ? `${r.teardown.serverGroup} at ${r.teardown.at}: ${r.teardown.done ? 'done' : 'pending'}` : '(none)'}`,
     ...r.warnings.map((w) => `warning        ${w}`),
     `deploy time    ${clock(r.deploySeconds)} ${clockKind} (${clock(r.simulatedSeconds)} with teardown), ${wallMs} ms wall`,

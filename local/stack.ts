@@ -33,7 +33,21 @@ export function deployDefinition(functionArn: (key: string) => string): string {
 
 export async function deployStack(cloud: EmbeddedCloud, options: { stage?: string } = {}): Promise<Stack> {
   for (const [key, handler] of Object.entries(FUNCTIONS)) cloud.lambda.register(key, handler);
-  return createStack({ ...options, account: cloud.accountId, functionArn: (key) => cloud.lambda.functionArn(key) });
+  const stack = await createStack({ ...options, account: cloud.accountId, functionArn: (key) => cloud.lambda.functionArn(key) });
+  // What `serverless deploy` leaves for the CLI to find: the stack and the outputs serverless.yml declares.
+  cloud.cloudformation.registerStack(`redblack-${stack.stage}`, stackOutputs(stack));
+  return stack;
+}
+
+/** The outputs of serverless.yml (resources.Outputs) for this stack, by output key. */
+export function stackOutputs(stack: Stack): Record<string, string> {
+  return {
+    ArtifactsBucketName: stack.bucket,
+    DeployStateMachineArn: stack.stateMachineArn,
+    DeploymentsTableName: stack.table,
+    TeardownScheduleGroupName: stack.scheduleGroup,
+    BuilderInstanceProfileName: `redblack-${stack.stage}-builder`,
+  };
 }
 
 /** The stack's resources through the AWS API, wherever the clients point; sets the functions' environment. */

@@ -20,6 +20,7 @@ import './polyfills.js';
 import { Rng } from './rng.js';
 import { SERVICES, toSdkError } from './sdk-errors.js';
 import { AutoScalingSim } from './services/autoscaling.js';
+import { CloudFormationSim } from './services/cloudformation.js';
 import { CloudWatchSim } from './services/cloudwatch.js';
 import { DynamoDbSim } from './services/dynamodb.js';
 import { Ec2Sim } from './services/ec2.js';
@@ -93,6 +94,7 @@ export class EmbeddedCloud implements SimContext {
   readonly cloudwatch: CloudWatchSim;
   readonly sfn: SfnSim;
   readonly lambda: LambdaRuntime;
+  readonly cloudformation: CloudFormationSim;
   private readonly byPrefix: Record<string, object>;
   private readonly maxAttempts?: number;
   private disposed = false;
@@ -121,6 +123,7 @@ export class EmbeddedCloud implements SimContext {
     this.ssm = new SsmSim(this);
     this.cloudwatch = new CloudWatchSim(this);
     this.sfn = new SfnSim(this);
+    this.cloudformation = new CloudFormationSim(this);
     this.byPrefix = {
       ec2: this.ec2,
       autoscaling: this.autoscaling,
@@ -132,6 +135,7 @@ export class EmbeddedCloud implements SimContext {
       ssm: this.ssm,
       cloudwatch: this.cloudwatch,
       states: this.sfn,
+      cloudformation: this.cloudformation,
     };
   }
 

@@ -5,6 +5,7 @@
  * way the SDK's retry strategy reads them.
  */
 import * as asg from '@aws-sdk/client-auto-scaling';
+import * as cfn from '@aws-sdk/client-cloudformation';
 import * as cw from '@aws-sdk/client-cloudwatch';
 import * as ddb from '@aws-sdk/client-dynamodb';
 import * as ec2 from '@aws-sdk/client-ec2';
@@ -48,6 +49,7 @@ export const SERVICES: Record<string, ServiceInfo> = {
     },
   },
   SFNClient: { prefix: 'states', module: sfn, base: sfn.SFNServiceException },
+  CloudFormationClient: { prefix: 'cloudformation', module: cfn, base: cfn.CloudFormationServiceException },
 };
 
 // Codes the SDK does not model for these services even though a class of a similar name exists.

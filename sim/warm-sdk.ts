@@ -5,6 +5,7 @@
  * time; later clients find the results cached.
  */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -35,6 +36,7 @@ async function run(): Promise<void> {
     [new SSMClient(config), new GetParameterCommand({ Name: 'warm' })],
     [new CloudWatchClient(config), new DescribeAlarmsCommand({})],
     [new SFNClient(config), new DescribeExecutionCommand({ executionArn: 'warm' })],
+    [new CloudFormationClient(config), new DescribeStacksCommand({ StackName: 'warm' })],
   ];
   await Promise.all(
     pairs.map(async ([c, cmd]) => {

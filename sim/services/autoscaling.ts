@@ -30,6 +30,13 @@ export class AutoScalingSim {
     return [...this.state.groups.keys()].sort();
   }
 
+  /** The account's quota of groups in the Region: 200 by default (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeAccountLimits.html). */
+  groupLimit = 200;
+
+  DescribeAccountLimits(_input: asg.DescribeAccountLimitsCommandInput): Out<asg.DescribeAccountLimitsCommandOutput> {
+    return { MaxNumberOfAutoScalingGroups: this.groupLimit, MaxNumberOfLaunchConfigurations: 200, NumberOfAutoScalingGroups: this.state.groups.size, NumberOfLaunchConfigurations: 0 };
+  }
+
   // ── Groups ──────────────────────────────────────────────────────────────────────────────
 
   async CreateAutoScalingGroup(input: asg.CreateAutoScalingGroupCommandInput): Promise<Empty> {

@@ -4,6 +4,7 @@
  * Validation, errors and idempotency follow https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html and the other action pages.
  */
 import type {
+  HistoryEvent,
   CreateStateMachineCommandInput,
   CreateStateMachineCommandOutput,
   DeleteStateMachineCommandInput,
@@ -312,6 +313,12 @@ export class SfnSim {
     if (!e) throw new Error(`embedded Step Functions: no execution ${arn}`);
     await e.done;
     return e.summary();
+  }
+
+  /** An execution's whole history as GetExecutionHistory returns it, without a call (the demo's renderer reads it). */
+  historyEvents(arn: string): HistoryEvent[] {
+    const e = this.byArn.get(arn);
+    return e ? e.history.map((ev) => toHistoryEvent(ev, true)) : [];
   }
 
   /** Ends a running execution as its TimeoutSeconds would (without waiting hours of simulated time for it). */

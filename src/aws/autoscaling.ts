@@ -7,6 +7,7 @@ import {
   CreateOrUpdateTagsCommand,
   DeleteAutoScalingGroupCommand,
   DeleteTagsCommand,
+  DescribeAccountLimitsCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeLifecycleHooksCommand,
   type LifecycleHook,
@@ -155,3 +156,9 @@ export const groupTag = (group: AutoScalingGroup, key: string): string | undefin
 
 export const inServiceCount = (group: AutoScalingGroup): number =>
   (group.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length;
+
+/** How many groups the account has in the Region, and may have (its quota). */
+export async function groupQuota(): Promise<{ used: number; max: number }> {
+  const out = await asg().send(new DescribeAccountLimitsCommand({}));
+  return { used: out.NumberOfAutoScalingGroups ?? 0, max: out.MaxNumberOfAutoScalingGroups ?? Infinity };
+}

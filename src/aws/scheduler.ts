@@ -39,3 +39,10 @@ export async function scheduleExists(name: string, group: string): Promise<boole
 export async function deleteSchedule(name: string, group: string): Promise<void> {
   await tolerate('ResourceNotFoundException', client(SchedulerClient).send(new DeleteScheduleCommand({ Name: name, GroupName: group })));
 }
+
+/** When a one-shot schedule fires (its `at(…)` expression, UTC), or undefined when there is none. */
+export async function scheduleTime(name: string, group: string): Promise<Date | undefined> {
+  const out = await tolerate('ResourceNotFoundException', client(SchedulerClient).send(new GetScheduleCommand({ Name: name, GroupName: group })));
+  const at = /^at\((.+)\)$/.exec(out?.ScheduleExpression ?? '')?.[1];
+  return at ? new Date(`${at}Z`) : undefined;
+}

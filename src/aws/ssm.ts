@@ -1,5 +1,5 @@
 /** SSM Parameter Store: cluster configuration documents and base-image parameters. */
-import { GetParameterCommand, paginateGetParametersByPath, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, paginateGetParametersByPath, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { client } from './clients.js';
 import { tolerate } from './not-found.js';
 
@@ -16,4 +16,10 @@ export async function parametersByPath(path: string): Promise<Map<string, string
     for (const p of page.Parameters ?? []) if (p.Name && p.Value !== undefined) found.set(p.Name, p.Value);
   }
   return found;
+}
+
+/** Writes a cluster configuration (a String parameter, replacing the previous version). */
+export async function putParameter(name: string, value: string): Promise<number | undefined> {
+  const out = await client(SSMClient).send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Overwrite: true }));
+  return out.Version;
 }

@@ -88,7 +88,11 @@ export interface DeploymentRecord {
   startedAt: number;
   endedAt?: number;
   cause?: string;
-  kind?: 'deploy' | 'rollback';
+  kind?: 'deploy' | 'rollback' | 'teardown' | 'recovery';
+  /** Who or what started it: `s3`, `eventbridge`, `cli:<user>`, `console`, `schedule`, `daily-sweep`. */
+  trigger?: string;
+  /** Epoch seconds: the table's TTL deletes the record then (LEDGER_RETENTION_DAYS after it started). */
+  expiresAt?: number;
   /** A deploy's artifact identity (domain/input.ts `artifactIdentity`): how a later start of the same artifact is recognised. */
   artifact?: string;
   /**
@@ -113,12 +117,18 @@ export interface PendingApproval {
   output: string;
 }
 
+/** How long the ledger keeps a record (docs/deploy.md "The ledger"). */
+export const LEDGER_RETENTION_DAYS = 400;
+
 /** Records a deployment; a retry of the same step writes the same item again. */
 export async function putDeployment(record: DeploymentRecord): Promise<void> {
   await ddb().send(
     new PutItemCommand({
       TableName: setting('tableName'),
-      Item: marshall({ pk: pk(record.cluster), sk: `deployment#${record.deployment}`, ...record }, { removeUndefinedValues: true }),
+      Item: marshall(
+        { pk: pk(record.cluster), sk: `deployment#${record.deployment}`, expiresAt: epoch(record.startedAt) + LEDGER_RETENTION_DAYS * 86_400, ...record },
+        { removeUndefinedValues: true },
+      ),
     }),
   );
 }
@@ -258,4 +268,24 @@ export async function clearApproval(cluster: string, deployment: string, token: 
     if (isConditionFailure(err)) return false;
     throw err;
   }
+}
+
+/** The cluster's ledger, newest first: deployments, rollbacks, recoveries, teardowns, Plan failures. */
+export async function listDeployments(cluster: string, limit: number): Promise<DeploymentRecord[]> {
+  const items: DeploymentRecord[] = [];
+  let start: Record<string, any> | undefined;
+  do {
+    const out = await ddb().send(
+      new QueryCommand({
+        TableName: setting('tableName'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
+        ExpressionAttributeValues: marshall({ ':pk': pk(cluster), ':d': 'deployment#' }),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of out.Items ?? []) items.push(unmarshall(item) as DeploymentRecord);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  // Sort keys are deployment names, not times: order by when each started.
+  return items.sort((a, b) => b.startedAt - a.startedAt).slice(0, limit);
 }

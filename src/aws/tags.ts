@@ -16,6 +16,8 @@ export const TAG = {
   bakeSeconds: 'redblack:bake-seconds',
   /** On a builder: the bake's verdict, `ok` or `failed: <reason>`, set by the builder itself. */
   bakeResult: 'redblack:bake-result',
+  /** `true` on a group redblack did not create (any name), brought under it by `redblack cluster adopt`. */
+  adopted: 'redblack:adopted',
 } as const;
 
 export interface Identity {

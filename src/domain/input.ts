@@ -23,6 +23,8 @@ export interface DeployInput {
   release: string;
   artifact?: S3Artifact;
   imageId?: string;
+  /** Who or what asked (`s3`, `eventbridge`, `cli:<user>`): recorded in the ledger; absent = the console. */
+  requestedBy?: string;
   /** Deploy even when this artifact is already live or already being deployed (a console redeploy on purpose). */
   force?: boolean;
 }
@@ -33,6 +35,7 @@ export interface ManualRollback {
   /** The server group to roll back to (any older, still existing group of the cluster); default the previous one. */
   to?: string;
   reason?: string;
+  requestedBy?: string;
 }
 
 /** Why `name` is not a valid S3 bucket name (general purpose buckets), or undefined. */
@@ -88,6 +91,7 @@ const artifactSchema = z.strictObject({
 });
 
 const clusterField = custom((c) => clusterProblem(c));
+const requestedByField = z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,128}$/, { error: 'must be 1-128 printable ASCII characters without spaces' })));
 const releaseField = z.string().check(z.regex(RELEASE_PATTERN, { error: 'must be 1-64 of letters, digits and . _ + -, starting with a letter or a digit' }));
 
 const deployInputSchema = z
@@ -96,6 +100,7 @@ const deployInputSchema = z
     release: releaseField,
     artifact: z.optional(artifactSchema),
     imageId: z.optional(z.string().check(z.regex(IMAGE_ID_PATTERN, { error: 'must be an AMI id (ami- and 8 or 17 hex digits)' }))),
+    requestedBy: requestedByField,
     force: z.optional(z.boolean({ error: 'must be true or false' })),
   })
   .check(
@@ -112,6 +117,7 @@ const rollbackSchema = z.strictObject({
   cluster: clusterField,
   to: z.optional(z.string().check(z.regex(/^[a-z0-9-]+-v\d{3}$/, { error: 'must be a server group name, <cluster>-vNNN' }))),
   reason: z.optional(z.string().check(z.maxLength(1024, { error: 'must be at most 1024 characters' }))),
+  requestedBy: requestedByField,
 }).check(
   z.superRefine((r, ctx) => {
     if (r.to !== undefined && !r.to.startsWith(`${r.cluster}-v`)) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be a server group of cluster ${r.cluster} (${r.cluster}-vNNN)` });

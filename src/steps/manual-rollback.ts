@@ -123,7 +123,7 @@ async function start(request: ManualRollback, deployment: string, config: Cluste
     ...(request.reason ? { reason: request.reason } : {}),
   };
   try {
-    await putDeployment({ deployment, cluster, release: 'rollback', status: 'RUNNING', from, to, startedAt: now, kind: 'rollback', plan: JSON.stringify(plan), ...(request.reason ? { cause: request.reason } : {}) });
+    await putDeployment({ deployment, cluster, release: 'rollback', status: 'RUNNING', from, to, startedAt: now, kind: 'rollback', trigger: request.requestedBy ?? 'console', plan: JSON.stringify(plan), ...(request.reason ? { cause: request.reason } : {}) });
   } catch (err) {
     await releaseLock(cluster, deployment).catch(() => undefined);
     throw err;

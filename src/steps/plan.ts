@@ -87,7 +87,8 @@ async function planDeployment(event: PlanEvent): Promise<DeploymentState | Alrea
   if (input.imageId) await checkOwnImage(input.imageId);
 
   const point = await readPoint(cluster, config);
-  const groups = (await clusterGroups(cluster)).filter((g) => belongsToCluster(g.AutoScalingGroupName ?? '', cluster));
+  // The cluster's groups: those named <cluster>-vNNN, and a group adopted under another name.
+  const groups = (await clusterGroups(cluster)).filter((g) => belongsToCluster(g.AutoScalingGroupName ?? '', cluster) || groupTag(g, TAG.adopted) === 'true');
   const live = findLive(cluster, point, groups);
   if (!live && !config.launch) {
     throw new InvalidClusterConfig(cluster, 'launch', 'is required for a first deployment (no server group serves the listener)');
@@ -103,7 +104,8 @@ async function planDeployment(event: PlanEvent): Promise<DeploymentState | Alrea
     }
   }
   const inUse = groups.map((g) => parseServerGroup(g.AutoScalingGroupName ?? '')?.sequence).filter((n): n is number => n !== undefined);
-  const newest = newestSequence(groups);
+  // After an adopted group (no number of its own) comes v001, as if it had been v000.
+  const newest = newestSequence(groups) ?? (live && !parseServerGroup(live.serverGroup) ? 0 : undefined);
   const sequence = nextSequence(inUse, newest);
   const serverGroup = serverGroupName(cluster, sequence);
 
@@ -142,6 +144,7 @@ async function planDeployment(event: PlanEvent): Promise<DeploymentState | Alrea
       to: serverGroup,
       startedAt: now,
       kind: 'deploy',
+      trigger: input.requestedBy ?? 'console',
       artifact: identity,
       // Recovery's copy of what Rollback would know, for an execution stopped before it could roll back.
       plan: JSON.stringify(state),

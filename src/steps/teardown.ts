@@ -6,11 +6,11 @@
  * group (invariant 7), and holds the cluster's lock while it touches the listener.
  */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import { clusterGroups, deleteGroup } from '../aws/autoscaling.js';
+import { clusterGroups, deleteGroup, describeGroup, groupTag } from '../aws/autoscaling.js';
 import { deregisterImage, imagesTagged, instancesTagged, launchTemplateVersions, terminateInstances } from '../aws/ec2.js';
 import { deleteTargetGroup, findTargetGroupByName, forwardTargets, readSwapPoint, targetStates, writeSwapPoint } from '../aws/elbv2.js';
 import { parametersByPath } from '../aws/ssm.js';
-import { acquireLock, releaseLock } from '../aws/store.js';
+import { acquireLock, putDeployment, releaseLock } from '../aws/store.js';
 import { TAG } from '../aws/tags.js';
 import type { ClusterConfig } from '../domain/config.js';
 import { InvalidInput, TeardownRefused } from '../domain/errors.js';
@@ -45,21 +45,22 @@ export async function teardown(event: unknown): Promise<TeardownReport> {
     return report;
   }
   const e = (event ?? {}) as { serverGroup?: unknown; deployment?: unknown };
-  if (typeof e.serverGroup !== 'string' || !parseServerGroup(e.serverGroup)) {
+  const cluster = typeof e.serverGroup === 'string' ? (parseServerGroup(e.serverGroup)?.cluster ?? (await adoptedCluster(e.serverGroup))) : undefined;
+  if (cluster === undefined) {
     throw new InvalidInput('serverGroup', `must be a server group name <cluster>-vNNN (got ${JSON.stringify(e.serverGroup)})`);
   }
-  const cluster = (parseServerGroup(e.serverGroup) as { cluster: string }).cluster;
+  const serverGroup = e.serverGroup as string;
   const config = await loadClusterConfig(cluster);
   // Refuse before taking the lock, so a refused teardown changes nothing; re-checked under the lock.
   const seen = await clusterView(cluster, config);
   const target = seen.groups.find((g) => g.name === e.serverGroup);
   if (target) assertCanTearDown(target, { groups: seen.groups });
-  await withClusterLock(cluster, `teardown-${e.serverGroup}`, report, e.serverGroup, async () => {
+  await withClusterLock(cluster, `teardown-${serverGroup}`, report, serverGroup, async () => {
     const view = await clusterView(cluster, config);
     const group = view.groups.find((g) => g.name === e.serverGroup);
     if (group) {
       assertCanTearDown(group, { groups: view.groups });
-      await removeGroup(group, view);
+      await removeGroup(cluster, group, view, 'schedule');
       report.deleted.push(group.name);
     } else {
       // Already gone (a retry, or removed by hand): finish what may be left of it.
@@ -71,6 +72,14 @@ export async function teardown(event: unknown): Promise<TeardownReport> {
   });
   logReport(report);
   return report;
+}
+
+/** The cluster of a group `redblack cluster adopt` brought under redblack (any name), if it is one. */
+async function adoptedCluster(name: string): Promise<string | undefined> {
+  // Only what can be an Auto Scaling group name is looked up (1-255 printable characters).
+  if (!/^[\x20-\x7e]{1,255}$/.test(name)) return undefined;
+  const group = await describeGroup(name);
+  return group && groupTag(group, TAG.adopted) === 'true' ? groupTag(group, TAG.cluster) : undefined;
 }
 
 /** One INFO line per run: what was deleted, and what was kept (deferred or refused) and why. */
@@ -102,7 +111,9 @@ async function clusterView(cluster: string, config: ClusterConfig): Promise<Clus
   const point = await readSwapPoint((config.listenerArn ?? config.ruleArn) as string);
   const weights = new Map(forwardTargets(point.actions).map((t) => [t.targetGroupArn, t.weight]));
   const serving = new Set([...weights].filter(([, w]) => w > 0).map(([arn]) => arn));
-  const raw = (await clusterGroups(cluster)).filter((g) => belongsToCluster(g.AutoScalingGroupName ?? '', cluster) && g.Status === undefined);
+  const raw = (await clusterGroups(cluster)).filter(
+    (g) => (belongsToCluster(g.AutoScalingGroupName ?? '', cluster) || groupTag(g, TAG.adopted) === 'true') && g.Status === undefined,
+  );
   const groups = await Promise.all(
     raw.map(async (g) => {
       const tg = g.TargetGroupARNs?.[0];
@@ -120,7 +131,8 @@ async function clusterView(cluster: string, config: ClusterConfig): Promise<Clus
   return { groups, raw, weights, serving, point };
 }
 
-async function removeGroup(group: ClusterView['groups'][number], view: ClusterView): Promise<void> {
+async function removeGroup(cluster: string, group: ClusterView['groups'][number], view: ClusterView, trigger: 'schedule' | 'daily-sweep'): Promise<void> {
+  const startedAt = Date.now();
   const tg = group.targetGroupArn;
   if (tg && view.weights.has(tg)) {
     if ((view.weights.get(tg) ?? 0) > 0) throw new TeardownRefused(group.name, 'it serves traffic');
@@ -128,9 +140,23 @@ async function removeGroup(group: ClusterView['groups'][number], view: ClusterVi
     const rest = [...view.weights].filter(([arn]) => arn !== tg).map(([arn, weight]) => ({ arn, weight }));
     await writeSwapPoint({ ...view.point, actions: withForward(view.point.actions, rest) });
   }
+  const raw = view.raw.find((g) => g.AutoScalingGroupName === group.name);
   await deleteGroup(group.name);
-  if (tg) await deleteTargetGroup(tg);
+  // An adopted group's target group is not redblack's (nor named so its role may delete it): left as it was.
+  if (tg && !(raw && groupTag(raw, TAG.adopted) === 'true')) await deleteTargetGroup(tg);
   await cancelTeardown(group.name);
+  // The ledger's record of it (`redblack history`); named by group and creation, so a reused name gets its own.
+  await putDeployment({
+    deployment: `teardown-${group.name}-${Math.floor(group.createdAt / 1000)}`,
+    cluster,
+    release: raw?.Tags?.find((t) => t.Key === TAG.release)?.Value ?? '-',
+    status: 'SUCCEEDED',
+    from: group.name,
+    startedAt,
+    endedAt: Date.now(),
+    kind: 'teardown',
+    trigger,
+  });
 }
 
 async function sweep(report: TeardownReport): Promise<void> {
@@ -147,7 +173,7 @@ async function sweep(report: TeardownReport): Promise<void> {
     await withClusterLock(cluster, `sweep-${cluster}`, report, `${cluster}-*`, async () => {
       const view = await clusterView(cluster, config);
       for (const group of selectForSweep({ groups: view.groups, maxRemaining: config.teardown.maxRemainingGroups })) {
-        await removeGroup(group, view);
+        await removeGroup(cluster, group, view, 'daily-sweep');
         report.deleted.push(group.name);
       }
       report.builders.push(...(await strayBuilders(cluster, config)));

@@ -30,9 +30,11 @@ export async function trigger(event: unknown): Promise<TriggerReport> {
   }
   if (deploys.length === 0) return report;
   const stateMachineArn = setting('stateMachineArn');
+  // Who asked, for the ledger: a Deploy Requested event may name itself; anything else here is an upload.
+  const source = (event as { 'detail-type'?: unknown } | null)?.['detail-type'] === 'Deploy Requested' ? 'eventbridge' : 's3';
   for (const input of deploys) {
     const name = executionName({ cluster: input.cluster, release: input.release, identity: artifactIdentity(input) });
-    const result = await startExecution(stateMachineArn, name, input);
+    const result = await startExecution(stateMachineArn, name, { ...input, requestedBy: input.requestedBy ?? source });
     if (result.started) {
       logger.info('deployment started', { cluster: input.cluster, deployment: name, release: input.release });
       report.started.push({ name, executionArn: result.executionArn });
