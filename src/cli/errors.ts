@@ -33,7 +33,7 @@ export class CliError extends Error {
 export const usageError = (message: string) => new CliError(EXIT.usage, message, 'UsageError');
 export const refused = (message: string, code = 'Refused') => new CliError(EXIT.refused, message, code);
 
-const REFUSALS = new Set(['DeploymentInProgress', 'RollbackUnavailable', 'ClusterNotFound', 'InvalidClusterConfig', 'ListenerDrifted', 'TrafficGuardViolation', 'ImageNotFound']);
+const REFUSALS = new Set(['ApprovalNotPending', 'DeploymentInProgress', 'RollbackUnavailable', 'ClusterNotFound', 'InvalidClusterConfig', 'ListenerDrifted', 'TrafficGuardViolation', 'ImageNotFound']);
 
 /** What an error means to the operator: its exit code and a stable code for `--json`. */
 export function classify(err: unknown): { exitCode: ExitCode; code: string; message: string } {

@@ -19,21 +19,19 @@ export interface RunOptions {
 
 type Handler = (ctx: Ctx, ...args: any[]) => Promise<Outcome> | Outcome;
 
-/**
- * The command table. #14 adds `promote <deployment>` and `reject <deployment>` (approval gates)
- * here, next to `abort`: a name, its arguments, its options and a handler returning an Outcome.
- */
+/** The command table: a name, its arguments, its options and a handler returning an Outcome. */
 // Each command loads its modules (and their SDK clients) when it runs: `--help` and usage errors stay fast.
 const cluster = () => import('./commands/cluster.js');
 const deployments = () => import('./commands/deployments.js');
 const status = () => import('./commands/status.js');
+const approvals = () => import('./commands/approvals.js');
 
 /**
  * Loads every command's modules now. On the embedded cloud, a module loaded while the virtual clock
  * is being driven would let simulated time run ahead during the real disk I/O: load them first.
  */
 export async function preloadCommands(): Promise<void> {
-  await Promise.all([cluster(), deployments(), status(), import('./commands/plan.js'), import('./commands/report.js'), import('./context.js')]);
+  await Promise.all([cluster(), deployments(), status(), approvals(), import('./commands/plan.js'), import('./commands/report.js'), import('./context.js')]);
 }
 
 function commands(program: Command, run: (name: string, handler: Handler) => (...args: any[]) => Promise<void>): void {
@@ -79,6 +77,17 @@ function commands(program: Command, run: (name: string, handler: Handler) => (..
     .option('--wait-minutes <n>', 'give up waiting after this long', '15')
     .description('stop a deployment in progress; the recover function restores the cluster exactly')
     .action(run('abort', async (ctx, target, o) => (await deployments()).abort(ctx, target, o)));
+  program
+    .command('promote')
+    .argument('<cluster>')
+    .description("approve the traffic step the cluster's deployment waits on (config approval)")
+    .action(run('promote', async (ctx, c) => (await approvals()).promote(ctx, c)));
+  program
+    .command('reject')
+    .argument('<cluster>')
+    .option('--reason <text>', 'recorded as the rollback cause')
+    .description("refuse the traffic step the cluster's deployment waits on: it rolls back (ApprovalRejected)")
+    .action(run('reject', async (ctx, c, o) => (await approvals()).reject(ctx, c, o)));
   source(program.command('plan').argument('<cluster>').description('a dry run: the group that would be made, its differences, the traffic schedule, duration, cost, blockers'))
     .action(run('plan', async (ctx, c, o) => (await import('./commands/plan.js')).plan(ctx, c, o)));
   program
