@@ -16,6 +16,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Judgment } from '../domain/notifications.js';
 import { setting } from '../env.js';
 import { client } from './clients.js';
 
@@ -186,20 +187,8 @@ export async function clearLastSuccess(cluster: string): Promise<void> {
 }
 
 /** One canary judgment as the ledger keeps it (src/steps/judge-canary.ts writes them). */
-export interface JudgmentRecord {
+export interface JudgmentRecord extends Judgment {
   deployment: string;
-  /** 0, 1, 2… in the order the judge looked. */
-  seq: number;
-  at: number;
-  stepIndex: number;
-  /** Percent of traffic on the canary during the step. */
-  step: number;
-  canary: string;
-  baseline: string;
-  score: number | null;
-  decision: string;
-  reason: string;
-  metrics: unknown[];
 }
 
 const judgmentKey = (deployment: string, seq: number) => `judgment#${deployment}#${String(seq).padStart(4, '0')}`;

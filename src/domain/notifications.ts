@@ -60,13 +60,13 @@ export interface ApprovalRequestedDetail extends DetailBase {
   respond: string;
 }
 
-/** One look of the canary judge (src/steps/judge-canary.ts): the same record the ledger keeps. */
-export interface CanaryJudgedDetail extends DetailBase {
-  release: string;
-  /** The look's number in the ledger (0, 1, …). */
+/** One look of the canary judge (src/steps/judge-canary.ts), as the ledger keeps it and the event carries it. */
+export interface Judgment {
+  /** The look's number in the ledger (0, 1, …), in the order the judge looked. */
   seq: number;
   at: number;
   stepIndex: number;
+  /** Percent of traffic on the canary during the step. */
   step: number;
   canary: string;
   baseline: string;
@@ -75,6 +75,10 @@ export interface CanaryJudgedDetail extends DetailBase {
   decision: string;
   reason: string;
   metrics: unknown[];
+}
+
+export interface CanaryJudgedDetail extends DetailBase, Judgment {
+  release: string;
 }
 
 export interface SucceededDetail extends DetailBase {
