@@ -17,7 +17,7 @@ import { forwardTargets, readSwapPoint, targetStates } from '../src/aws/elbv2.js
 import { identityTags } from '../src/aws/tags.js';
 import { countHealthy } from '../src/domain/health.js';
 import { executionName, scheduleName } from '../src/domain/names.js';
-import { resolveDefinition, taskStates } from '../sim/asl.js';
+import { resolveDefinition, staticFunctionOf, taskKind, taskStates } from '../sim/asl.js';
 import { DEMO_RELEASE, type DemoResult, type Progress } from './demo.js';
 import { seedDemoWorld } from './demo-world.js';
 import { resetDemoWorld } from './endpoint-reset.js';
@@ -176,10 +176,15 @@ export async function runOnEndpoint(options: EndpointOptions): Promise<EndpointR
   let lambdaInvocations = 0;
   let rolledBack = false;
   for (const task of taskStates(definition)) {
-    const key = Object.keys(FUNCTIONS).find((k) => task.resource === arnOf(k));
+    const fn = staticFunctionOf(task);
+    const key = Object.keys(FUNCTIONS).find((k) => fn === arnOf(k));
     const handler = key ? FUNCTIONS[key] : undefined;
     if (!handler) throw new Error(`no local function for state ${task.state}`);
+    // A task token needs the embedded cloud's Step Functions (SendTaskSuccess answers it there);
+    // no endpoint scenario configures an approval gate, so reaching one is a bug, said plainly.
+    const waitsForToken = taskKind(task.resource) === 'invoke.waitForTaskToken';
     handlers[task.state] = async (input) => {
+      if (waitsForToken) throw new Error(`endpoint mode: ${task.state} waits for a task token, which only the embedded cloud answers`);
       lambdaInvocations++;
       try {
         const output = await handler(input, { functionName: key } as Context);
