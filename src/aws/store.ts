@@ -199,6 +199,8 @@ export interface JudgmentRecord {
   score: number | null;
   decision: string;
   reason: string;
+  /** Metrics that made the judgment fail (or marginal), worst first; absent on older records. */
+  failing?: string[];
   metrics: unknown[];
 }
 
