@@ -89,4 +89,18 @@ describe('judgments in history and report', () => {
     expect(inlined(html).approvals).toEqual([expect.objectContaining({ step: 100, outcome: 'rejected', reason: expect.stringContaining('error budget spent') })]);
     expect(html).toMatch(/<td>100%<\/td><td>[\d:]+<\/td><td>rejected<\/td>/);
   });
+
+  it('the report lists an approval no one answered as timed out, and what onTimeout did', async () => {
+    // Prepare: nobody answers within the minute; onTimeout defaults to rollback.
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    session = await DemoSession.create('happy', 1, { steps: [10, 100], stepWaitSeconds: 60, approval: { beforeSteps: [100], timeoutMinutes: 1 } });
+    await session.upload();
+    const done = await session.awaitExecutions(1);
+    const out = join(dir, 'timed-out.html');
+    // Act
+    await cli(session, ['--stage', 'local', 'report', done.name as string, '-o', out]);
+    // Assess
+    expect(done.error).toBe('ApprovalTimedOut');
+    expect(inlined(readFileSync(out, 'utf8')).approvals).toEqual([expect.objectContaining({ step: 100, outcome: 'timed-out', by: 'timeout: rolled back' })]);
+  });
 });
