@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { summary } from './commands/deployments.js';
+import type { JudgmentView } from './judgments.js';
 
 export interface ReportData {
   generatedAt: string;
@@ -17,7 +18,10 @@ export interface ReportData {
   gateLooks: { at: number; healthy: number; required: number }[];
   alarms: string[];
   alarmFired: string | null;
-  judgments: unknown[];
+  judgments: JudgmentView[];
+  /** The metrics that failed the canary, when the deployment ended with CanaryFailed. */
+  canaryFailed: { failing: string[]; cause: string | null } | null;
+  approvals: { step: number | null; requestedAt: string; answeredAt: string | null; outcome: string; by: string | null; reason: string | null }[];
   ledger: unknown;
   cost: { stateTransitions: number; lambdaInvocations: number; usd: number };
 }
@@ -30,6 +34,29 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
 const OUTCOME_COLOR: Record<string, string> = { succeeded: '#1a7f37', 'rolled-back': '#9a6700', failed: '#cf222e', aborted: '#cf222e', 'timed-out': '#cf222e', running: '#0969da' };
+
+const VERDICT_COLOR: Record<string, string> = { pass: '#1a7f37', high: '#cf222e', low: '#cf222e', nodata: '#59636e' };
+
+/** The score of each look over time (a chart), and a row per look with each metric's verdict. */
+function judgmentsHtml(d: ReportData): string {
+  const metrics = [...new Set(d.judgments.flatMap((j) => j.metrics.map((m) => m.metric)))];
+  const failed = d.canaryFailed
+    ? `<p class="cause" id="canary-failed"><b>CanaryFailed</b> on ${escapeHtml(d.canaryFailed.failing.join(', ') || 'the score')}${d.canaryFailed.cause ? `: ${escapeHtml(d.canaryFailed.cause)}` : ''}</p>`
+    : '';
+  const cell = (j: JudgmentView, metric: string) => {
+    const m = j.metrics.find((x) => x.metric === metric);
+    if (!m) return '<td>-</td>';
+    const change = m.change === null ? '' : ` ${m.change >= 0 ? '+' : ''}${Math.round(m.change * 100)}%`;
+    return `<td style="color:${VERDICT_COLOR[m.verdict] ?? '#1f2328'}${j.failing.includes(metric) ? ';font-weight:600' : ''}">${escapeHtml(m.verdict)}${change}</td>`;
+  };
+  const rows = d.judgments
+    .map((j) => `<tr><td>${j.at.slice(11, 19)}</td><td>${j.step}%</td><td>${j.score === null ? '-' : Math.round(j.score)}</td><td>${escapeHtml(j.decision)}</td>${metrics.map((m) => cell(j, m)).join('')}<td>${escapeHtml(j.failing.join(', '))}</td></tr>`)
+    .join('\n');
+  return `${failed}<div class="chart" id="chart-judgments"></div>
+<table id="judgments"><thead><tr><th>look (UTC)</th><th>step</th><th>score</th><th>decision</th>${metrics.map((m) => `<th>${escapeHtml(m)}</th>`).join('')}<th>failing</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
 
 export function reportHtml(d: ReportData): string {
   const s = d.summary;
@@ -44,7 +71,13 @@ export function reportHtml(d: ReportData): string {
       return `<tr><td>${escapeHtml(p.phase)}</td><td>${p.startedAt.slice(11, 19)}</td><td>${p.seconds ?? '…'} s</td><td class="bar"><span style="margin-left:${left.toFixed(2)}%;width:${width.toFixed(2)}%"></span></td><td>${escapeHtml(p.detail ?? '')}</td></tr>`;
     })
     .join('\n');
-  const judgments = d.judgments.length === 0 ? '<p>None recorded for this deployment.</p>' : `<pre>${escapeHtml(JSON.stringify(d.judgments, null, 2))}</pre>`;
+  const judgments = d.judgments.length === 0 ? '<p id="judgments">No canary judgment recorded for this deployment.</p>' : judgmentsHtml(d);
+  const approvals =
+    d.approvals.length === 0
+      ? '<p id="approvals">No approval requested.</p>'
+      : `<table id="approvals"><thead><tr><th>step</th><th>requested (UTC)</th><th>answer</th><th>answered (UTC)</th><th>by</th><th>reason</th></tr></thead><tbody>
+${d.approvals.map((a) => `<tr><td>${a.step === null ? '-' : `${a.step}%`}</td><td>${a.requestedAt.slice(11, 19)}</td><td>${escapeHtml(a.outcome)}</td><td>${a.answeredAt ? a.answeredAt.slice(11, 19) : '-'}</td><td>${escapeHtml(a.by ?? '-')}</td><td>${escapeHtml(a.reason ?? '')}</td></tr>`).join('\n')}
+</tbody></table>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -77,9 +110,12 @@ ${phaseRows}
 <h2>Traffic per server group (% of the listener; times UTC)</h2><div class="chart" id="chart-traffic"></div>
 <h2>Healthy targets per server group</h2><div class="chart" id="chart-healthy"></div>
 <h2>Requests and target 5xx per minute</h2><div class="chart" id="chart-requests"></div>
-<h2>Alarms and judgments</h2>
+<h2>Alarms</h2>
 <p>Watched alarms: ${d.alarms.length === 0 ? 'none' : d.alarms.map(escapeHtml).join(', ')}. ${d.alarmFired ? `<b>Fired:</b> ${escapeHtml(d.alarmFired)}` : 'None fired during the deployment.'}</p>
+<h2>Canary judgments</h2>
 ${judgments}
+<h2>Approvals</h2>
+${approvals}
 <h2>Cost of the run</h2>
 <p id="cost">${d.cost.stateTransitions} state transitions, ${d.cost.lambdaInvocations} Lambda invocations: ≈ $${d.cost.usd} (Step Functions $0.025 per 1,000 transitions; Lambda at 1 s × 256 MB each), plus EC2 for the builder and both groups while they overlap.</p>
 <p style="color:#59636e">Generated ${escapeHtml(d.generatedAt)} by redblack report.</p>
@@ -116,6 +152,10 @@ ${judgments}
   var req = aligned(requests);
   var errs = {}; (d.groups).forEach(function (g) { (d.errors[g] || []).forEach(function (p) { errs[p[0] / 1000] = (errs[p[0] / 1000] || 0) + p[1]; }); });
   chart('chart-requests', req, 'per minute', false, { series: { label: 'target 5xx (all groups)', stroke: '#000', dash: [4, 4], width: 1 }, values: req[0].map(function (x) { return errs[x] == null ? null : errs[x]; }) });
+  if (d.judgments.length > 0) {
+    var looks = d.judgments.map(function (j) { return Date.parse(j.at) / 1000; });
+    new uPlot({ width: width, height: 180, series: [{}, { label: 'canary score', stroke: '#8250df', width: 2, spanGaps: true, points: { size: 7 } }], tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); }, axes: [{}, { label: 'score' }], scales: { x: { time: true }, y: { range: [0, 100] } } }, [looks, d.judgments.map(function (j) { return j.score; })], document.getElementById('chart-judgments'));
+  }
   document.body.setAttribute('data-rendered', String(document.querySelectorAll('.uplot').length));
 })();
 </script>

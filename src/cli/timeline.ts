@@ -77,6 +77,18 @@ export interface TrafficChange {
   phase: number;
 }
 
+/** One approval request: `pending` while it waits; `timed-out` with what approval.onTimeout then did. */
+export interface ApprovalSpan {
+  /** Percent of traffic the step that waited would put on the new group. */
+  step?: number;
+  requestedAt: number;
+  answeredAt?: number;
+  outcome: 'pending' | 'promoted' | 'rejected' | 'timed-out';
+  /** Who answered (`cli:<user>`), or the timeout's action. */
+  by?: string;
+  reason?: string;
+}
+
 export interface Timeline {
   deployment: string;
   kind: 'deploy' | 'rollback';
@@ -99,6 +111,8 @@ export interface Timeline {
   /** Billed state transitions and Lambda invocations so far (what the run costs). */
   transitions: number;
   invocations: number;
+  /** Each approval a traffic step waited on, in order, and how it was answered. */
+  approvals: ApprovalSpan[];
   /** The state running now and when its wait or gate ends (epoch ms), for countdowns. */
   current?: { state: string; phase: string; since: number; waitEndsAt?: number; gateDeadline?: number; stepEndsAt?: number };
 }
@@ -126,7 +140,7 @@ export function readableCause(cause: string | undefined): string | undefined {
 const groupOfTargetGroup = (arn: string): string => arn.split(':targetgroup/')[1]?.split('/')[0] ?? arn;
 
 export function buildTimeline(deployment: string, events: readonly HistoryEvent[]): Timeline {
-  const t: Timeline = { deployment, kind: 'deploy', startedAt: 0, outcome: 'running', phases: [], traffic: [], health: [], targetGroups: {}, transitions: 0, invocations: 0 };
+  const t: Timeline = { deployment, kind: 'deploy', startedAt: 0, outcome: 'running', phases: [], traffic: [], health: [], approvals: [], targetGroups: {}, transitions: 0, invocations: 0 };
   let current: PhaseSpan | undefined;
   let rolledBack = false;
   let doc: any;
@@ -148,6 +162,7 @@ export function buildTimeline(deployment: string, events: readonly HistoryEvent[
       const name = entered.name;
       const phase = PHASE_OF[name] ?? name;
       doc = parse(entered.input) ?? doc;
+      onEnter(t, name, doc, at);
       if (phase !== 'Start' && phase !== current?.phase) {
         if (current) current.endedAt = at;
         current = { phase, startedAt: at };
@@ -192,6 +207,20 @@ export function buildTimeline(deployment: string, events: readonly HistoryEvent[
   return t;
 }
 
+/** Approvals are read from the states entered: the request, and where its answer led. */
+function onEnter(t: Timeline, state: string, doc: any, at: number): void {
+  if (state === 'RequestApproval') {
+    const step = doc?.traffic?.approval?.step;
+    t.approvals.push({ ...(typeof step === 'number' ? { step } : {}), requestedAt: at, outcome: 'pending' });
+    return;
+  }
+  const last = t.approvals.at(-1);
+  if (last?.outcome !== 'pending') return;
+  if (state === 'ApprovalTimedOut') Object.assign(last, { outcome: 'timed-out', answeredAt: at, by: doc?.config?.approval?.onTimeout === 'promote' ? 'timeout: promoted (approval.onTimeout)' : 'timeout: rolled back' });
+  else if (doc?.error?.Error === 'ApprovalRejected') Object.assign(last, { outcome: 'rejected', answeredAt: at, reason: readableCause(doc.error.Cause) ?? 'rejected' });
+  else if (doc?.error?.Error) Object.assign(last, { outcome: 'rejected', answeredAt: at, reason: `${doc.error.Error}: ${readableCause(doc.error.Cause) ?? ''}`.trim() });
+}
+
 function end(t: Timeline, current: PhaseSpan | undefined, at: number, outcome: Outcome): void {
   t.outcome = outcome;
   t.endedAt = at;
@@ -215,6 +244,9 @@ function onExit(t: Timeline, state: string, out: any, at: number, span: PhaseSpa
   } else if (state === 'HealthGate' && out.gate) {
     t.health.push({ at, healthy: out.gate.healthy, required: out.gate.required });
     if (span) span.detail = `${out.gate.healthy}/${out.gate.required} healthy${out.gate.status === 'passed' ? ', passed' : ''}`;
+  } else if (state === 'RequestApproval' && out.approval) {
+    const last = t.approvals.at(-1);
+    if (last?.outcome === 'pending') Object.assign(last, { outcome: 'promoted', answeredAt: at, ...(typeof out.approval.by === 'string' ? { by: out.approval.by } : {}) });
   } else if (state === 'SwapTargetGroup' && out.traffic?.weights) {
     // A step's later looks (watching alarms) return the same weights: one line per change.
     if (JSON.stringify(t.traffic.at(-1)?.weights) !== JSON.stringify(out.traffic.weights)) t.traffic.push({ at, weights: { ...out.traffic.weights }, step: out.traffic.step, phase: t.phases.length - 1 });

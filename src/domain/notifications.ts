@@ -74,6 +74,8 @@ export interface Judgment {
   /** `watch`, `promote`, `extend` or `fail`. */
   decision: string;
   reason: string;
+  /** Metrics that made the judgment fail (or marginal), worst first; absent on older records. */
+  failing?: string[];
   metrics: unknown[];
 }
 

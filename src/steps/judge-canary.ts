@@ -49,6 +49,7 @@ export async function judgeCanary(state: DeploymentState): Promise<JudgmentProgr
     score: verdict.score,
     decision: verdict.decision,
     reason: verdict.reason,
+    failing: verdict.failing,
     metrics: verdict.metrics,
   };
   await putJudgment(state.cluster, record);

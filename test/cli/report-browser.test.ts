@@ -63,3 +63,44 @@ test('the report of a rolled-back canary renders its charts, groups, outcome and
     await browser.close();
   }
 }, 60_000);
+
+test('the report of a canary the judge failed charts its score per look and names the failing metric', async () => {
+  // Prepare: 1.1.0 fails 1.5 % of requests, too few for the LB alarm; the judge rolls it back.
+  const dir = mkdtempSync(join(tmpdir(), 'redblack-report-'));
+  const artifact = join(dir, 'web-1.1.0.tgz');
+  writeFileSync(artifact, 'web 1.1.0');
+  const session = await openWorld('subtle-errors');
+  const file = join(dir, 'report.html');
+  try {
+    const deployed = await cli(session, ['--stage', 'local', 'deploy', 'web-prod', '--release', '1.1.0', '--file', artifact, '--wait', '--json']);
+    expect(deployed.code).toBe(3);
+    expect((await cli(session, ['--stage', 'local', 'report', deployed.json.deployment, '-o', file])).code).toBe(0);
+  } finally {
+    session.dispose();
+  }
+
+  // Act
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1800 } });
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('body[data-rendered="4"]', { timeout: 10_000 });
+
+    // Assess
+    expect(errors).toEqual([]);
+    expect(await page.locator('#chart-judgments canvas').count()).toBe(1);
+    expect(await page.locator('#chart-judgments .u-legend').textContent()).toContain('canary score');
+    expect(await page.locator('#canary-failed').textContent()).toContain('CanaryFailed on errorRate');
+    const looks = await page.locator('#judgments tbody tr').count();
+    const data = JSON.parse((await page.locator('#data').textContent()) ?? '{}');
+    expect(looks).toBe(data.judgments.length);
+    expect(await page.locator('#judgments tbody tr').last().textContent()).toContain('fail');
+  } finally {
+    await browser.close();
+  }
+}, 60_000);

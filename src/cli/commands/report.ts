@@ -8,6 +8,7 @@ import { getDeployment } from '../../aws/store.js';
 import { albSeries, type SeriesQuery } from '../../aws/metrics.js';
 import { getParameter } from '../../aws/ssm.js';
 import type { Ctx, Outcome } from '../command.js';
+import { readJudgments } from '../judgments.js';
 import { type ReportData, reportHtml } from '../report-html.js';
 import type { Timeline } from '../timeline.js';
 import { readTimeline, summary } from './deployments.js';
@@ -41,6 +42,7 @@ export async function reportData(ctx: Ctx, deployment: string): Promise<ReportDa
       })
     : [];
   const series = await albSeries(queries, start, end);
+  const judgments = t.cluster ? await readJudgments(t.cluster, deployment) : [];
   const byGroup = (kind: string) => Object.fromEntries(groups.map((g, i) => [g, series[`${kind}${i}`] ?? []]));
   return {
     generatedAt: new Date().toISOString(),
@@ -53,7 +55,9 @@ export async function reportData(ctx: Ctx, deployment: string): Promise<ReportDa
     gateLooks: t.health.map((h) => ({ at: h.at, healthy: h.healthy, required: h.required })),
     alarms,
     alarmFired: t.error === 'AlarmTriggered' ? (t.cause ?? 'an alarm fired') : null,
-    judgments: ((record as { judgments?: unknown[] } | undefined)?.judgments ?? []) as unknown[],
+    judgments,
+    canaryFailed: t.error === 'CanaryFailed' ? { failing: judgments.at(-1)?.failing ?? [], cause: t.cause ?? null } : null,
+    approvals: t.approvals.map((a) => ({ step: a.step ?? null, requestedAt: new Date(a.requestedAt).toISOString(), answeredAt: a.answeredAt === undefined ? null : new Date(a.answeredAt).toISOString(), outcome: a.outcome, by: a.by ?? null, reason: a.reason ?? null })),
     ledger: record ?? null,
     cost: { stateTransitions: t.transitions, lambdaInvocations: t.invocations, usd: Number((t.transitions * PRICE.transition + t.invocations * PRICE.invocation).toFixed(5)) },
   };

@@ -5,6 +5,7 @@ import { listDeployments, lockHolder } from '../../aws/store.js';
 import { parseCluster } from '../../domain/names.js';
 import type { Ctx, Outcome } from '../command.js';
 import { readCluster } from '../cluster-view.js';
+import { judgmentLine, type JudgmentView, readJudgments } from '../judgments.js';
 import { usageError } from '../errors.js';
 import { statusLine, timelineLines } from '../render.js';
 import { duration, readableCause } from '../timeline.js';
@@ -75,6 +76,8 @@ async function planFailures(stateMachineArn: string, cluster: string, recorded: 
       startedAt: new Date(started).toISOString(),
       durationSeconds: d?.stopDate ? Math.round((new Date(d.stopDate).getTime() - started) / 1000) : null,
       trigger: input.requestedBy ?? 'console',
+      judgments: [] as JudgmentView[],
+      lastJudgment: null as JudgmentView | null,
     });
   }
   return found;
@@ -88,6 +91,9 @@ export async function history(ctx: Ctx, cluster: string, o: { limit?: string }):
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw usageError(`--limit must be an integer from 1 to 1000 (got ${o.limit})`);
   const r = await ctx.resources();
   const records = await listDeployments(cluster, limit);
+  // Canary judgments are items of their own in the ledger (one per look); only deploys have any.
+  const judged = new Map<string, JudgmentView[]>();
+  for (const d of records) if ((d.kind ?? 'deploy') === 'deploy') judged.set(d.deployment, await readJudgments(cluster, d.deployment));
   const entries = [...records.map((d) => ({
     deployment: d.deployment,
     kind: d.kind ?? 'deploy',
@@ -99,13 +105,15 @@ export async function history(ctx: Ctx, cluster: string, o: { limit?: string }):
     startedAt: new Date(d.startedAt).toISOString(),
     durationSeconds: d.endedAt === undefined ? null : Math.round((d.endedAt - d.startedAt) / 1000),
     trigger: d.trigger ?? null,
+    judgments: judged.get(d.deployment) ?? [],
+    lastJudgment: judged.get(d.deployment)?.at(-1) ?? null,
   })), ...(await planFailures(r.stateMachineArn, cluster, new Set(records.map((d) => d.deployment)), limit))]
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
     .slice(0, limit);
   const head = `${'STARTED'.padEnd(18)}${'KIND'.padEnd(10)}${'RELEASE'.padEnd(10)}${'FROM → TO'.padEnd(32)}${'OUTCOME'.padEnd(13)}${'TOOK'.padEnd(8)}${'TRIGGER'.padEnd(10)}DEPLOYMENT / CAUSE`;
   const rows = entries.map(
     (e) =>
-      `${e.startedAt.slice(0, 16).replace('T', ' ').padEnd(18)}${e.kind.padEnd(10)}${e.release.padEnd(10)}${(e.kind === 'teardown' ? `${e.from} removed` : e.from || e.to ? `${e.from ?? '(none)'} → ${e.to ?? '(none)'}` : '-').padEnd(32)}${e.outcome.padEnd(13)}${(e.durationSeconds === null ? '-' : duration(e.durationSeconds * 1000)).padEnd(8)}${(e.trigger ?? '-').padEnd(10)}${e.deployment}${e.cause ? `\n${' '.repeat(18)}cause: ${e.cause}` : ''}`,
+      `${e.startedAt.slice(0, 16).replace('T', ' ').padEnd(18)}${e.kind.padEnd(10)}${e.release.padEnd(10)}${(e.kind === 'teardown' ? `${e.from} removed` : e.from || e.to ? `${e.from ?? '(none)'} → ${e.to ?? '(none)'}` : '-').padEnd(32)}${e.outcome.padEnd(13)}${(e.durationSeconds === null ? '-' : duration(e.durationSeconds * 1000)).padEnd(8)}${(e.trigger ?? '-').padEnd(10)}${e.deployment}${e.lastJudgment ? `\n${' '.repeat(18)}judged: ${judgmentLine(e.lastJudgment)} at ${e.lastJudgment.at.slice(11, 19)} (${e.judgments.length} look${e.judgments.length === 1 ? '' : 's'})` : ''}${e.cause ? `\n${' '.repeat(18)}cause: ${e.cause}` : ''}`,
   );
   return { json: { cluster, deployments: entries }, text: entries.length === 0 ? `no deployments recorded for ${cluster}\n` : `${[head, ...rows].join('\n')}\n` };
 }
