@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { pendingApproval, promote, reject } from '../../src/aws/approvals.js';
-import { getDeployment, lockHolder } from '../../src/aws/store.js';
+import { getDeployment, lockHolder, setApproval } from '../../src/aws/store.js';
 import { ApprovalNotPending } from '../../src/domain/errors.js';
 import { DemoSession } from '../../local/demo.js';
 import { snapshotCluster } from '../../local/inspect.js';
@@ -165,6 +165,36 @@ describe('the approval wait, in slices', () => {
     expect(answered).toMatchObject({ decision: 'promoted', step: 100 });
     expect(done.status).toBe('SUCCEEDED');
     expect((await snapshotCluster('web-prod', s.world.listenerArn)).forward).toEqual({ 'web-prod-v002': 100, 'web-prod-v001': 0 });
+  });
+
+  it('promote follows the next slice token when its token closed between the read and the answer, and the step happens once', async () => {
+    // Prepare: the ledger still shows the first slice's token after the second slice recorded its own
+    const s = await waiting({ beforeSteps: [100], timeoutMinutes: 10 });
+    const first = (await pendingApproval('web-prod')).approval;
+    await s.cloud.clock.advance(61_000);
+    const { deployment, approval: second } = await pendingApproval('web-prod');
+    await setApproval('web-prod', deployment, first);
+    // ...and the second slice's record lands just as promote answers the first token
+    const sent: string[] = [];
+    const dispatch = s.cloud.dispatch.bind(s.cloud);
+    s.cloud.dispatch = async (client, command, input) => {
+      if (command === 'SendTaskSuccessCommand') {
+        const token = (input as { taskToken: string }).taskToken;
+        sent.push(token);
+        if (token === first.token) await setApproval('web-prod', deployment, second);
+      }
+      return dispatch(client, command, input);
+    };
+    // Act
+    const answered = await promote('web-prod', 'judy');
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(second.token).not.toBe(first.token);
+    expect(sent).toEqual([first.token, second.token]);
+    expect(answered).toMatchObject({ decision: 'promoted', step: 100 });
+    expect(done.status).toBe('SUCCEEDED');
+    expect(s.cloud.log.calls.filter((c) => c.caller === 'swapTargetGroup' && c.operation === 'ModifyListener')).toHaveLength(2);
+    expect((await getDeployment('web-prod', deployment))?.approval).toBeUndefined();
   });
 
   it('honours the window across slices: still pending a second before it closes, ApprovalTimedOut right after', async () => {
