@@ -212,8 +212,9 @@ export class ApprovalNotPending extends DomainError {
 /** The approval window closed without an answer (RequestApproval, asked for a further slice after it). */
 export class ApprovalTimedOut extends DomainError {
   override readonly name = 'ApprovalTimedOut' as const;
-  constructor(readonly expiresAt: number) {
-    super(`no one approved or rejected the next traffic step by ${new Date(expiresAt).toISOString()} (approval.timeoutMinutes)`);
+  /** `expiresAt`: when the window closed, ISO 8601. */
+  constructor(readonly expiresAt: string) {
+    super(`no one approved or rejected the next traffic step by ${expiresAt} (approval.timeoutMinutes)`);
   }
 }
 

@@ -38,7 +38,7 @@ export async function requestApproval(event: ApprovalEvent): Promise<{ requested
   const watched = [...new Set([...state.config.traffic.alarmNames, ...state.config.healthGate.alarmNames])];
   const firing = await alarmsInAlarm(watched);
   if (firing.length > 0) throw new AlarmTriggered(firing);
-  if (event.again === true && now >= expiresAt) throw new ApprovalTimedOut(expiresAt);
+  if (event.again === true && now >= expiresAt) throw new ApprovalTimedOut(new Date(expiresAt).toISOString());
   const answer: Omit<ApprovalAnswer, 'by' | 'at'> = { stepIndex: request.stepIndex, approved: true };
   const pending = { token: event.token, stepIndex: request.stepIndex, step: request.step, requestedAt, expiresAt, output: JSON.stringify(answer) };
   await setApproval(state.cluster, state.deployment, pending);
