@@ -28,31 +28,54 @@ export async function pendingApproval(cluster: string, now = Date.now()): Promis
   return { deployment: holder.deployment, approval };
 }
 
+/** undefined for ApprovalNotPending; any other error goes on. */
+const notPending = (err: unknown): undefined => {
+  if (err instanceof ApprovalNotPending) return undefined;
+  throw err;
+};
+
 /** Step Functions answers a closed token (answered, timed out, execution ended) with TaskTimedOut. */
 const isClosedToken = (err: unknown) => ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((err as Error).name);
 
 export async function promote(cluster: string, by: string): Promise<Answered> {
-  const { deployment, approval } = await pendingApproval(cluster);
-  const output: ApprovalAnswer = { ...(JSON.parse(approval.output) as Omit<ApprovalAnswer, 'by' | 'at'>), by, at: Date.now() };
-  await answer(cluster, deployment, approval, () => client(SFNClient).send(new SendTaskSuccessCommand({ taskToken: approval.token, output: JSON.stringify(output) })));
-  return { cluster, deployment, step: approval.step, decision: 'promoted' };
+  return answer(cluster, 'promoted', (approval) => {
+    const output: ApprovalAnswer = { ...(JSON.parse(approval.output) as Omit<ApprovalAnswer, 'by' | 'at'>), by, at: Date.now() };
+    return client(SFNClient).send(new SendTaskSuccessCommand({ taskToken: approval.token, output: JSON.stringify(output) }));
+  });
 }
 
 export async function reject(cluster: string, by: string, reason = 'rejected'): Promise<Answered> {
-  const { deployment, approval } = await pendingApproval(cluster);
-  // Cause is at most 32,768 characters (SendTaskFailure).
-  const cause = `step ${approval.step}% rejected by ${by}: ${reason}`.slice(0, 32_768);
-  await answer(cluster, deployment, approval, () => client(SFNClient).send(new SendTaskFailureCommand({ taskToken: approval.token, error: APPROVAL_REJECTED, cause })));
-  return { cluster, deployment, step: approval.step, decision: 'rejected' };
+  return answer(cluster, 'rejected', (approval) => {
+    // Cause is at most 32,768 characters (SendTaskFailure).
+    const cause = `step ${approval.step}% rejected by ${by}: ${reason}`.slice(0, 32_768);
+    return client(SFNClient).send(new SendTaskFailureCommand({ taskToken: approval.token, error: APPROVAL_REJECTED, cause }));
+  });
 }
 
-async function answer(cluster: string, deployment: string, approval: PendingApproval, send: () => Promise<unknown>): Promise<void> {
-  try {
-    await send();
-  } catch (err) {
-    if (!isClosedToken(err)) throw err;
+/**
+ * Answers the recorded token. The wait runs in slices, each with its own token (steps/request-approval.ts):
+ * a token that closed because its slice ended is followed once to the next slice's token when the
+ * ledger already holds it; a closed token and nothing newer is ApprovalNotPending. A token answers at
+ * most once (Step Functions closes it), so a promote never lets a step happen twice.
+ */
+async function answer(cluster: string, decision: Answered['decision'], send: (approval: PendingApproval) => Promise<unknown>): Promise<Answered> {
+  const pending = await pendingApproval(cluster);
+  const { deployment } = pending;
+  let approval = pending.approval;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await send(approval);
+    } catch (err) {
+      if (!isClosedToken(err)) throw err;
+      await clearApproval(cluster, deployment, approval.token);
+      const next = attempt === 0 ? await pendingApproval(cluster).catch(notPending) : undefined;
+      if (next && next.deployment === deployment && next.approval.token !== approval.token && next.approval.stepIndex === approval.stepIndex) {
+        approval = next.approval;
+        continue;
+      }
+      throw new ApprovalNotPending(cluster, `the request of deployment ${deployment} was already answered or timed out`);
+    }
     await clearApproval(cluster, deployment, approval.token);
-    throw new ApprovalNotPending(cluster, `the request of deployment ${deployment} was already answered or timed out`);
+    return { cluster, deployment, step: approval.step, decision };
   }
-  await clearApproval(cluster, deployment, approval.token);
 }

@@ -22,11 +22,29 @@ export function unknownApprovalSteps(a: ApprovalConfig, steps: readonly number[]
   return approvalDefaults(a).beforeSteps.filter((s) => !steps.includes(s));
 }
 
+/**
+ * The approval is waited for in slices of at most this many seconds: between two slices the
+ * watched alarms are looked at, so one that fires while a person decides rolls the deployment back
+ * within a slice, and a fresh task token is recorded for promote/reject.
+ */
+export const APPROVAL_SLICE_SECONDS = 60;
+
 /** What SwapTargetGroup hands the state machine when the next step needs an approval. */
 export interface ApprovalRequest {
   stepIndex: number;
   step: number;
+  /** The whole window (approval.timeoutMinutes), in seconds. */
   timeoutSeconds: number;
+  /** One slice of the wait (the callback Task's timeout): at most APPROVAL_SLICE_SECONDS. */
+  sliceSeconds?: number;
+  /** Epoch ms the request was made and its window closes, fixed for every slice. */
+  requestedAt?: number;
+  expiresAt?: number;
+}
+
+/** The request for step `stepIndex` (`step` percent) made at `now`, waiting `timeoutSeconds` in all. */
+export function approvalRequest(stepIndex: number, step: number, timeoutSeconds: number, now: number): Required<ApprovalRequest> {
+  return { stepIndex, step, timeoutSeconds, sliceSeconds: Math.min(APPROVAL_SLICE_SECONDS, timeoutSeconds), requestedAt: now, expiresAt: now + timeoutSeconds * 1000 };
 }
 
 /** The task output of an answered request (what `promote` sends with SendTaskSuccess). */

@@ -22,6 +22,7 @@ export const ERROR_NAMES = [
   'NamespaceExhausted',
   'CanaryFailed',
   'ApprovalNotPending',
+  'ApprovalTimedOut',
   'OutsideDeploymentWindow',
   'ChangeFreeze',
 ] as const;
@@ -205,6 +206,15 @@ export class ApprovalNotPending extends DomainError {
     readonly reason: string,
   ) {
     super(`no approval pending for cluster ${cluster}: ${reason}`);
+  }
+}
+
+/** The approval window closed without an answer (RequestApproval, asked for a further slice after it). */
+export class ApprovalTimedOut extends DomainError {
+  override readonly name = 'ApprovalTimedOut' as const;
+  /** `expiresAt`: when the window closed, ISO 8601. */
+  constructor(readonly expiresAt: string) {
+    super(`no one approved or rejected the next traffic step by ${expiresAt} (approval.timeoutMinutes)`);
   }
 }
 

@@ -1,12 +1,17 @@
 /**
  * RequestApproval: the state machine waits here (`.waitForTaskToken`) before a traffic step that
- * needs a person's go-ahead. Records the task token in the ledger, where promote/reject find it
- * (src/aws/approvals.ts), and announces "Approval Requested". Its own result is ignored: the Task
- * ends when someone answers the token, or at its timeout.
+ * needs a person's go-ahead. The wait runs in slices (APPROVAL_SLICE_SECONDS, domain/approval.ts):
+ * each slice first looks at the watched alarms (one in ALARM fails the Task with AlarmTriggered,
+ * and the deployment rolls back before anyone answers), then, once the request's window has closed,
+ * fails it with ApprovalTimedOut (the state machine applies onTimeout); otherwise it records this
+ * slice's task token in the ledger, where promote/reject find it (src/aws/approvals.ts). The first
+ * slice announces "Approval Requested". Its own result is ignored: the Task ends when someone
+ * answers the token, or at the slice's timeout.
  */
+import { alarmsInAlarm } from '../aws/cloudwatch.js';
 import { setApproval } from '../aws/store.js';
 import type { ApprovalAnswer } from '../domain/approval.js';
-import { InvalidInput } from '../domain/errors.js';
+import { AlarmTriggered, ApprovalTimedOut, InvalidInput } from '../domain/errors.js';
 import { requestApproval as announceApprovalRequest } from './shared/observe.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, TrafficProgress } from './shared/state.js';
@@ -14,26 +19,30 @@ import type { DeploymentState, TrafficProgress } from './shared/state.js';
 export interface ApprovalEvent {
   state: DeploymentState;
   token: string;
-  /** The Task's timeout (also in state.traffic.approval): the state machine's, not read here. */
+  /** This slice's timeout (the state machine's, not read here). */
   timeoutSeconds?: number;
+  /** True for every slice after the first: the request was already announced. */
+  again?: boolean;
 }
 
 export async function requestApproval(event: ApprovalEvent): Promise<{ requested: true; stepIndex: number }> {
   if (typeof event?.token !== 'string' || event.token === '') throw new InvalidInput('token', 'is required (the Task passes $$.Task.Token)');
+  if (event.again !== undefined && typeof event.again !== 'boolean') throw new InvalidInput('again', 'must be a boolean');
   const { state } = event;
   requireState(state, PLANNED, LAUNCHED, { 'traffic.approval': 'object' });
   const request = (state.traffic as TrafficProgress & { approval: NonNullable<TrafficProgress['approval']> }).approval;
   const now = Date.now();
+  const requestedAt = request.requestedAt ?? now;
+  const expiresAt = request.expiresAt ?? requestedAt + request.timeoutSeconds * 1000;
+  // Traffic is partly on the new group while a person decides: a watched alarm rolls it back now.
+  const watched = [...new Set([...state.config.traffic.alarmNames, ...state.config.healthGate.alarmNames])];
+  const firing = await alarmsInAlarm(watched);
+  if (firing.length > 0) throw new AlarmTriggered(firing);
+  if (event.again === true && now >= expiresAt) throw new ApprovalTimedOut(new Date(expiresAt).toISOString());
   const answer: Omit<ApprovalAnswer, 'by' | 'at'> = { stepIndex: request.stepIndex, approved: true };
-  const pending = {
-    token: event.token,
-    stepIndex: request.stepIndex,
-    step: request.step,
-    requestedAt: now,
-    expiresAt: now + request.timeoutSeconds * 1000,
-    output: JSON.stringify(answer),
-  };
+  const pending = { token: event.token, stepIndex: request.stepIndex, step: request.step, requestedAt, expiresAt, output: JSON.stringify(answer) };
   await setApproval(state.cluster, state.deployment, pending);
+  if (event.again === true) return { requested: true, stepIndex: request.stepIndex };
   // The Task's result is ignored (the answer ends it), so a failed notification is only logged and counted.
   await announceApprovalRequest({
     cluster: state.cluster,

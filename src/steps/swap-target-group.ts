@@ -9,7 +9,7 @@
  */
 import { alarmsInAlarm } from '../aws/cloudwatch.js';
 import { readSwapPoint, writeSwapPoint } from '../aws/elbv2.js';
-import { approvalDefaults, needsApproval } from '../domain/approval.js';
+import { approvalDefaults, approvalRequest, needsApproval } from '../domain/approval.js';
 import { AlarmTriggered, ListenerDrifted } from '../domain/errors.js';
 import { watchSeconds } from '../domain/poll.js';
 import { forwardWeights } from '../domain/traffic.js';
@@ -43,7 +43,7 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
   if (state.config.approval && needsApproval(state.config.approval, stepIndex, step, state.approval)) {
     // A person decides first: the listener stays as it is (before the first step: as staged).
     const { approval: _previous, ...held } = current ?? { stepIndex: -1, step: 0, weights: { [launched.serverGroup]: 0, ...(state.live ? { [state.live.serverGroup]: 100 } : {}) }, actions: launched.staged, done: false };
-    return { ...held, waitSeconds: 0, approval: { stepIndex, step, timeoutSeconds: approvalDefaults(state.config.approval).timeoutMinutes * 60 } };
+    return { ...held, waitSeconds: 0, approval: approvalRequest(stepIndex, step, approvalDefaults(state.config.approval).timeoutMinutes * 60, now) };
   }
   const { newWeight, oldWeight } = forwardWeights(step);
   const targets: WeightedTarget[] = [{ arn: launched.targetGroupArn, weight: newWeight }];

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { pendingApproval, promote, reject } from '../../src/aws/approvals.js';
-import { getDeployment, lockHolder } from '../../src/aws/store.js';
+import { getDeployment, lockHolder, setApproval } from '../../src/aws/store.js';
 import { ApprovalNotPending } from '../../src/domain/errors.js';
 import { DemoSession } from '../../local/demo.js';
 import { snapshotCluster } from '../../local/inspect.js';
@@ -120,6 +120,98 @@ describe('approval before 100 %', () => {
     const done = await s.awaitExecutions(1);
     // Assess
     expect(done.status).toBe('SUCCEEDED');
+  });
+});
+
+describe('the approval wait, in slices', () => {
+  it('rolls back on a watched alarm that fires while the approval waits, within a slice and before anyone answers', async () => {
+    // Prepare: 10 % is live and waits 30 minutes for a person; three minutes in, 1.1.0 starts failing
+    session = await DemoSession.create('happy', 1, { steps: [10, 100], stepWaitSeconds: 60, alarms: ['web-prod-5xx'], approval: { beforeSteps: [100], timeoutMinutes: 30 } });
+    const s = session;
+    await s.upload();
+    await s.cloud.clock.runUntil(() => s.cloud.log.calls.some((c) => c.caller === 'requestApproval' && c.operation === 'PutEvents'), { limitMs: 3600_000 });
+    const asked = (await pendingApproval('web-prod')).approval;
+    await s.cloud.clock.advance(3 * 60_000);
+    s.cloud.apps.set('1.1.0', { healthy: false });
+    await s.cloud.clock.runUntil(() => s.cloud.cloudwatch.alarmState('web-prod-5xx') === 'ALARM', { limitMs: 20 * 60_000 });
+    const alarmAt = s.cloud.clock.now();
+    // Act: no one answers
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('AlarmTriggered');
+    expect(done.cause).toContain('web-prod-5xx');
+    expect(done.stoppedAt as number).toBeLessThan(alarmAt + 2 * 60_000);
+    expect(done.stoppedAt as number).toBeLessThan(asked.expiresAt);
+    expect(s.traffic()).toEqual({ 'web-prod-v001': 100 });
+    expect(s.cloud.lambda.invocations.some((i) => i.function === 'rollback' && i.outcome === 'ok')).toBe(true);
+  });
+
+  it('asks again each slice with a fresh token, announcing once and keeping the window; promote answers the current token', async () => {
+    // Prepare
+    const s = await waiting({ beforeSteps: [100], timeoutMinutes: 10 });
+    const first = (await pendingApproval('web-prod')).approval;
+    // Act: five and a half minutes pass unanswered, then a person promotes
+    await s.cloud.clock.advance(5.5 * 60_000);
+    const current = (await pendingApproval('web-prod')).approval;
+    const answered = await promote('web-prod', 'heidi');
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(s.cloud.lambda.count('requestApproval')).toBeGreaterThanOrEqual(6);
+    expect(s.cloud.log.calls.filter((c) => c.caller === 'requestApproval' && c.operation === 'PutEvents')).toHaveLength(1);
+    expect(current.token).not.toBe(first.token);
+    expect({ requestedAt: current.requestedAt, expiresAt: current.expiresAt }).toEqual({ requestedAt: first.requestedAt, expiresAt: first.expiresAt });
+    expect(current.expiresAt - current.requestedAt).toBe(10 * 60_000);
+    expect(answered).toMatchObject({ decision: 'promoted', step: 100 });
+    expect(done.status).toBe('SUCCEEDED');
+    expect((await snapshotCluster('web-prod', s.world.listenerArn)).forward).toEqual({ 'web-prod-v002': 100, 'web-prod-v001': 0 });
+  });
+
+  it('promote follows the next slice token when its token closed between the read and the answer, and the step happens once', async () => {
+    // Prepare: the ledger still shows the first slice's token after the second slice recorded its own
+    const s = await waiting({ beforeSteps: [100], timeoutMinutes: 10 });
+    const first = (await pendingApproval('web-prod')).approval;
+    await s.cloud.clock.advance(61_000);
+    const { deployment, approval: second } = await pendingApproval('web-prod');
+    await setApproval('web-prod', deployment, first);
+    // ...and the second slice's record lands just as promote answers the first token
+    const sent: string[] = [];
+    const dispatch = s.cloud.dispatch.bind(s.cloud);
+    s.cloud.dispatch = async (client, command, input) => {
+      if (command === 'SendTaskSuccessCommand') {
+        const token = (input as { taskToken: string }).taskToken;
+        sent.push(token);
+        if (token === first.token) await setApproval('web-prod', deployment, second);
+      }
+      return dispatch(client, command, input);
+    };
+    // Act
+    const answered = await promote('web-prod', 'judy');
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(second.token).not.toBe(first.token);
+    expect(sent).toEqual([first.token, second.token]);
+    expect(answered).toMatchObject({ decision: 'promoted', step: 100 });
+    expect(done.status).toBe('SUCCEEDED');
+    expect(s.cloud.log.calls.filter((c) => c.caller === 'swapTargetGroup' && c.operation === 'ModifyListener')).toHaveLength(2);
+    expect((await getDeployment('web-prod', deployment))?.approval).toBeUndefined();
+  });
+
+  it('honours the window across slices: still pending a second before it closes, ApprovalTimedOut right after', async () => {
+    // Prepare
+    const s = await waiting({ beforeSteps: [100], timeoutMinutes: 3 });
+    const { expiresAt } = (await pendingApproval('web-prod')).approval;
+    // Act: two slices pass unanswered, then the window closes
+    await s.cloud.clock.runUntil(() => s.cloud.clock.now() >= expiresAt - 1_000, { limitMs: 10 * 60_000 });
+    const stillPending = await pendingApproval('web-prod');
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(stillPending.approval.expiresAt).toBe(expiresAt);
+    expect(s.cloud.lambda.count('requestApproval')).toBe(4);
+    expect(done.error).toBe('ApprovalTimedOut');
+    expect(done.stoppedAt as number).toBeGreaterThanOrEqual(expiresAt);
+    expect(done.stoppedAt as number).toBeLessThan(expiresAt + 30_000);
+    expect(s.traffic()).toEqual({ 'web-prod-v001': 100 });
   });
 });
 

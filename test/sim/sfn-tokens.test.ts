@@ -109,6 +109,24 @@ describe('Step Functions task tokens', () => {
     await expect(sfn().send(new SendTaskSuccessCommand({ taskToken: (tokens[0] as { token: string }).token, output: '{}' }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
   });
 
+  it('applies TimeoutSecondsPath (read from the effective parameters) to a callback Task and closes its token while the execution goes on', async () => {
+    // Prepare: a timeout is caught and the execution waits on
+    const def = structuredClone(CALLBACK) as any;
+    def.States.Approve.Parameters.Payload['seconds.$'] = '$.seconds';
+    def.States.Approve.TimeoutSecondsPath = '$.Payload.seconds';
+    def.States.Approve.Catch.push({ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'Later' });
+    def.States.Later = { Type: 'Wait', Seconds: 600, Next: 'Done' };
+    const tMachine = await createMachine(cloud, 'timeout-path', def);
+    const arn = await start(tMachine, { seconds: 90 });
+    await cloud.clock.runUntil(() => tokens.length > 0);
+    // Act
+    await cloud.clock.advance(95_000);
+    const running = (await sfn().send(new DescribeExecutionCommand({ executionArn: arn }))).status;
+    // Assess
+    expect(running).toBe('RUNNING');
+    await expect(sfn().send(new SendTaskSuccessCommand({ taskToken: (tokens[0] as { token: string }).token, output: '{}' }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
+  });
+
   it('closes the token of a stopped execution', async () => {
     // Prepare
     const { arn, token } = await started();

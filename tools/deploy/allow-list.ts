@@ -64,6 +64,9 @@ export const ALLOW_LIST: AllowList = {
     'elasticloadbalancing:ModifyRule': `flipping back the swap point of ${RULE_CLUSTERS}`,
     'cloudwatch:DescribeAlarms': "the rollback's health gate looks at the cluster's healthGate.alarmNames: the demo config watches none",
   },
+  requestApproval: {
+    'cloudwatch:DescribeAlarms': "each slice of the approval wait looks at the cluster's traffic and healthGate alarmNames first: the observed approval run watches none",
+  },
   recover: {
     'elasticloadbalancing:DescribeRules': `restoring the swap point of ${RULE_CLUSTERS}`,
     'elasticloadbalancing:ModifyRule': `restoring the swap point of ${RULE_CLUSTERS}`,

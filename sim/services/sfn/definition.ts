@@ -20,6 +20,8 @@ export interface StateInfo {
   kind?: TaskKind;
   resource?: string;
   timeoutSeconds?: number;
+  /** A Task's TimeoutSecondsPath, read from its effective parameters when it runs (as aws-local-stepfunctions does). */
+  timeoutSecondsPath?: string;
   heartbeatSeconds?: number;
 }
 
@@ -98,6 +100,7 @@ function collectStates(machine: any, out: Map<string, StateInfo>): void {
       info.resource = String(s.Resource);
       info.kind = taskKind(info.resource);
       info.timeoutSeconds = typeof s.TimeoutSeconds === 'number' ? Math.min(s.TimeoutSeconds, MAX_TIMER_SECONDS) : s.TimeoutSecondsPath ? undefined : MAX_TIMER_SECONDS;
+      if (typeof s.TimeoutSecondsPath === 'string') info.timeoutSecondsPath = s.TimeoutSecondsPath;
       if (typeof s.HeartbeatSeconds === 'number') info.heartbeatSeconds = s.HeartbeatSeconds;
     }
     out.set(name, info);

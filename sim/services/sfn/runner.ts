@@ -9,7 +9,7 @@ import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError } from 'aw
 import type { HistoryEventType } from '@aws-sdk/client-sfn';
 import { checkTaskCoverage } from '../../asl.js';
 import type { SimContext } from '../../context.js';
-import type { Prepared, StateInfo } from './definition.js';
+import { MAX_TIMER_SECONDS, type Prepared, type StateInfo } from './definition.js';
 import { type Execution, HISTORY_LIMIT, HISTORY_WARNING } from './execution.js';
 import { type LibraryEvent, mapLibraryEvent } from './history.js';
 import { TaskTokens } from './tokens.js';
@@ -147,7 +147,8 @@ export class Runner {
       }
       case 'invoke.waitForTaskToken': {
         const tok = token ?? this.tokens.issue(exec);
-        const answer = this.tokens.wait(exec, tok, state, info);
+        // A TimeoutSecondsPath timeout closes the token too, at the instant the library fails the Task.
+        const answer = this.tokens.wait(exec, tok, state, { ...info, ...timeoutFromPath(info, input) });
         const invoked = this.ctx.lambda.invoke(functionName(input), input?.Payload ?? {});
         try {
           // The callback may come while the function still runs; a function error fails the Task.
@@ -228,4 +229,14 @@ function invokeResponse(payload: unknown, requestId: string): Record<string, unk
     SdkResponseMetadata: { RequestId: requestId },
     StatusCode: 200,
   };
+}
+
+/** The seconds a Task's TimeoutSecondsPath (a plain `$.a.b` path) reads from its effective parameters. */
+function timeoutFromPath(info: StateInfo, input: unknown): { timeoutSeconds?: number } {
+  if (info.timeoutSeconds !== undefined || info.timeoutSecondsPath === undefined) return {};
+  let value: unknown = input;
+  for (const key of info.timeoutSecondsPath.replace(/^\$\.?/, '').split('.').filter((k) => k !== '')) {
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return typeof value === 'number' && value > 0 ? { timeoutSeconds: Math.min(value, MAX_TIMER_SECONDS) } : {};
 }
