@@ -210,6 +210,8 @@ export function buildTimeline(deployment: string, events: readonly HistoryEvent[
 /** Approvals are read from the states entered: the request, and where its answer led. */
 function onEnter(t: Timeline, state: string, doc: any, at: number): void {
   if (state === 'RequestApproval') {
+    // The wait runs in slices (ApprovalSlice → RequestApproval): a slice continues the pending request.
+    if (t.approvals.at(-1)?.outcome === 'pending') return;
     const step = doc?.traffic?.approval?.step;
     t.approvals.push({ ...(typeof step === 'number' ? { step } : {}), requestedAt: at, outcome: 'pending' });
     return;
