@@ -15,6 +15,11 @@ const esbuildOptions = {
   target: 'node22',
   format: 'esm',
   platform: 'node',
+  // A function's rarely used paths load their SDK clients with `await import()`: esbuild puts them in
+  // chunks beside the handler (serverless-esbuild zips the build directory's chunks with it), so
+  // module init only reads the handler and the chunks it imports statically.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   mainFields: ['module', 'main'],
   // Bundled CommonJS dependencies still call require(): an ESM bundle has to provide it.
   banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
