@@ -31,34 +31,53 @@ describe('bundle size: the handler and the chunks it imports statically', () => 
   });
 });
 
-describe('plan: S3 and EC2 load on use', () => {
-  it('keeps @aws-sdk/client-s3 and client-ec2 out of what module init loads', async () => {
-    const r = await esbuild.build({
-      ...esbuildOptions,
-      entryPoints: [join(ROOT, 'functions/plan.ts')],
-      outdir: join(ROOT, '.bench-plan'),
-      outExtension: { '.js': '.mjs' },
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const outputs = r.metafile.outputs;
-    const entry = Object.keys(outputs).find((p) => outputs[p]?.entryPoint === 'functions/plan.ts') as string;
-    const loaded = new Set<string>();
-    const todo = [entry];
-    for (let p = todo.pop(); p !== undefined; p = todo.pop()) {
-      if (loaded.has(p)) continue;
-      loaded.add(p);
-      for (const i of outputs[p]?.imports ?? []) if (i.kind === 'import-statement' && outputs[i.path]) todo.push(i.path);
+/** The inputs of what module init loads (the entry and its static chunks), and of every output. */
+async function bundled(entry: string): Promise<{ atInit: string[]; all: string[] }> {
+  const r = await esbuild.build({
+    ...esbuildOptions,
+    entryPoints: [join(ROOT, entry)],
+    outdir: join(ROOT, '.bench-split'),
+    outExtension: { '.js': '.mjs' },
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const outputs = r.metafile.outputs;
+  const start = Object.keys(outputs).find((p) => outputs[p]?.entryPoint === entry) as string;
+  const loaded = new Set<string>();
+  const todo = [start];
+  for (let p = todo.pop(); p !== undefined; p = todo.pop()) {
+    if (loaded.has(p)) continue;
+    loaded.add(p);
+    for (const i of outputs[p]?.imports ?? []) if (i.kind === 'import-statement' && outputs[i.path]) todo.push(i.path);
+  }
+  const inputs = (paths: Iterable<string>): string[] => [...paths].flatMap((p) => Object.keys(outputs[p]?.inputs ?? {}));
+  return { atInit: inputs(loaded), all: inputs(Object.keys(outputs)) };
+}
+
+const has = (inputs: string[], pkg: string): boolean => inputs.some((i) => i.includes(`${pkg}/`));
+
+describe('rarely used clients load on use, from chunks in the bundle', () => {
+  it('plan: S3 (artifact check) and EC2 (prebaked image check)', async () => {
+    const { atInit, all } = await bundled('functions/plan.ts');
+    for (const pkg of ['@aws-sdk/client-s3', '@aws-sdk/client-ec2', '@aws-sdk/client-eventbridge']) {
+      expect(has(all, pkg), pkg).toBe(true);
+      expect(has(atInit, pkg), pkg).toBe(false);
     }
-    const inputs = (paths: Iterable<string>): string[] => [...paths].flatMap((p) => Object.keys(outputs[p]?.inputs ?? {}));
-    const atInit = inputs(loaded);
-    const all = inputs(Object.keys(outputs));
-    // Bundled, in a lazy chunk.
-    expect(all.some((i) => i.includes('@aws-sdk/client-s3/'))).toBe(true);
-    expect(all.some((i) => i.includes('@aws-sdk/client-ec2/'))).toBe(true);
-    expect(atInit.some((i) => i.includes('@aws-sdk/client-s3/'))).toBe(false);
-    expect(atInit.some((i) => i.includes('@aws-sdk/client-ec2/'))).toBe(false);
-    expect(atInit.some((i) => i.includes('@aws-sdk/client-dynamodb/'))).toBe(true);
+    expect(has(atInit, '@aws-sdk/client-dynamodb')).toBe(true);
+  }, 60_000);
+
+  it('recover: the undo (EC2) and the rollback ending load per kind of recovery', async () => {
+    const { atInit, all } = await bundled('functions/recover.ts');
+    expect(all.some((i) => i.endsWith('src/steps/shared/undo.ts'))).toBe(true);
+    expect(atInit.some((i) => i.endsWith('src/steps/shared/undo.ts') || i.endsWith('src/steps/shared/manual-rollback-end.ts'))).toBe(false);
+    expect(has(atInit, '@aws-sdk/client-ec2')).toBe(false);
+  }, 60_000);
+
+  it('rollback: EventBridge loads after the listener is restored, not at init', async () => {
+    const { atInit, all } = await bundled('functions/rollback.ts');
+    expect(has(all, '@aws-sdk/client-eventbridge')).toBe(true);
+    expect(has(atInit, '@aws-sdk/client-eventbridge')).toBe(false);
+    expect(has(atInit, '@aws-sdk/client-elastic-load-balancing-v2')).toBe(true);
   }, 60_000);
 });
