@@ -157,9 +157,9 @@ export function staticClosure(module: string, files: Map<string, Uint8Array>): S
   return seen;
 }
 
-/** The chunks the handler's own folder holds beside it that init does not load (its lazy imports' and other functions'). */
+/** The handler's own chunks (`<handler>.chunks/`) that init does not load: its lazy imports'. */
 function lazyChunkBytes(module: string, files: Map<string, Uint8Array>, loaded: Set<string>): number {
-  const chunks = posix.join(posix.dirname(module), 'chunks/');
+  const chunks = `${module.replace(/\.mjs$/, '')}.chunks/`;
   let sum = 0;
   for (const [name, data] of files) if (name.startsWith(chunks) && name.endsWith('.mjs') && !loaded.has(name)) sum += data.byteLength;
   return sum;
