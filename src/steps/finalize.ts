@@ -10,22 +10,15 @@ import { count, METRIC } from '../lambda/metrics.js';
 import { announce } from './shared/observe.js';
 import { unpin } from './shared/pinning.js';
 import { PLANNED, requireState } from './shared/require-state.js';
+import type { SucceededDetail } from '../domain/notifications.js';
 import type { DeploymentState } from './shared/state.js';
 import { scheduleTeardown, teardownTime } from './shared/teardown-schedule.js';
 
-export interface DeploymentResult {
-  outcome: 'succeeded';
-  deployment: string;
-  cluster: string;
-  release: string;
-  from: string | null;
-  to: string;
-  imageId: string;
-  traffic: Record<string, number>;
-  teardown: { serverGroup: string; at: string } | null;
+/** What the execution returns: the Succeeded event's detail, plus what failed after the commit point. */
+export type DeploymentResult = SucceededDetail & {
   /** What failed after the commit point (a notification): logged and counted, never a rollback. */
   warnings?: string[];
-}
+};
 
 export async function finalize(state: DeploymentState): Promise<DeploymentResult> {
   requireState(state, PLANNED);
