@@ -6,6 +6,7 @@
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { clusterGroups, groupTag } from '../aws/autoscaling.js';
 import { forwardTargets, readSwapPoint, type SwapPoint } from '../aws/elbv2.js';
+import { artifactExists } from '../aws/s3.js';
 import { acquireLock, getDeployment, putDeployment, releaseLock } from '../aws/store.js';
 import { TAG } from '../aws/tags.js';
 import type { ClusterConfig } from '../domain/config.js';
@@ -15,6 +16,7 @@ import { parseBakeSeconds } from '../domain/poll.js';
 import { belongsToCluster, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../domain/names.js';
 import type { DeploymentState, LiveGroup } from './shared/state.js';
 import { loadClusterConfig } from './shared/cluster-config.js';
+import { checkOwnImage } from './shared/own-image.js';
 import { savedMinSize } from './shared/pinning.js';
 import { leaseFor } from '../domain/lease.js';
 import { deploymentGate, MAX_WINDOW_WAIT_MS, waitTimestamp } from './shared/deployment-gate.js';
@@ -77,14 +79,12 @@ async function planDeployment(event: PlanEvent): Promise<DeploymentState | Alrea
   if (input.artifact) {
     if (!config.bake) throw new InvalidClusterConfig(cluster, 'bake', 'is required to bake an artifact (or deploy a prebaked imageId)');
     const { bucket, key, versionId } = input.artifact;
-    // Loaded on use: an artifact deploy needs S3, a prebaked one EC2, never both (a smaller, faster-to-init bundle).
-    const { artifactExists } = await import('../aws/s3.js');
     if (!(await artifactExists(bucket, key, versionId))) {
       throw new InvalidInput('artifact', `s3://${bucket}/${key}${versionId ? ` (version ${versionId})` : ''} does not exist`);
     }
   }
   // A foreign or unknown image is refused here, before the lock: a rejected input changes nothing.
-  if (input.imageId) await (await import('./shared/own-image.js')).checkOwnImage(input.imageId);
+  if (input.imageId) await checkOwnImage(input.imageId);
 
   const point = await readPoint(cluster, config);
   // The cluster's groups: those named <cluster>-vNNN, and a group adopted under another name.

@@ -15,8 +15,9 @@ import { readSwapPoint } from '../aws/elbv2.js';
 import { logger } from '../lambda/logger.js';
 import { TrafficGuardViolation } from '../domain/errors.js';
 import { isUnfinishedEnd, parseStatusChange, type StatusChange } from '../domain/status-change.js';
-import type { RollbackPlan } from './shared/manual-rollback-end.js';
+import { abandonRollback, finishRollback, type RollbackPlan, servesTarget } from './shared/manual-rollback-end.js';
 import type { DeploymentState } from './shared/state.js';
+import { undoDeployment } from './shared/undo.js';
 
 /**
  * A Task of the stopped execution may still be running (StopExecution does not stop a Lambda
@@ -65,8 +66,6 @@ async function recoverDeployment(record: DeploymentRecord, change: StatusChange)
     ...(JSON.parse(record.plan as string) as DeploymentState),
     error: { Error: change.error ?? `States.${change.status === 'ABORTED' ? 'Aborted' : change.status === 'TIMED_OUT' ? 'Timeout' : 'Runtime'}`, Cause: change.cause ?? `the execution ended ${change.status}` },
   };
-  // Each kind of recovery loads its own module on use (one or the other, never both): a smaller init.
-  const { undoDeployment } = await import('./shared/undo.js');
   for (let attempt = 0; ; attempt++) {
     try {
       const undone = await undoDeployment(state, { recovered: true });
@@ -81,7 +80,6 @@ async function recoverDeployment(record: DeploymentRecord, change: StatusChange)
 
 async function recoverRollback(record: DeploymentRecord, change: StatusChange): Promise<RecoveryResult> {
   const plan = JSON.parse(record.plan as string) as RollbackPlan;
-  const { abandonRollback, finishRollback, servesTarget } = await import('./shared/manual-rollback-end.js');
   const point = await readSwapPoint(plan.swapArn);
   if (servesTarget(plan, point.actions)) {
     await finishRollback(plan, true);

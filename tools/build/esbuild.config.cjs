@@ -7,24 +7,6 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- serverless-esbuild loads this file with require().
 const plugins = require('./esbuild-plugins.cjs');
 
-/**
- * Each function's chunks go to `<entry>.chunks/`: serverless-esbuild leaves a file out of a
- * function's zip when its path starts with another function's bundle name and a dot, so every zip
- * carries its own chunks and no other function's.
- */
-function chunksBesideEntry() {
-  return {
-    name: 'chunks-beside-entry',
-    setup(build) {
-      const entries = build.initialOptions.entryPoints;
-      const entry = Array.isArray(entries) && entries.length === 1 && typeof entries[0] === 'string' ? entries[0] : undefined;
-      if (!entry || !build.initialOptions.splitting) return;
-      const name = entry.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
-      build.initialOptions.chunkNames = `${name}.chunks/[name]-[hash]`;
-    },
-  };
-}
-
 /** esbuild's own options for every function. */
 const esbuildOptions = {
   bundle: true,
@@ -33,16 +15,12 @@ const esbuildOptions = {
   target: 'node22',
   format: 'esm',
   platform: 'node',
-  // A function's rarely used paths load their SDK clients with `await import()`: esbuild puts them in
-  // chunks beside the handler (serverless-esbuild zips the build directory's chunks with it), so
-  // module init only reads the handler and the chunks it imports statically.
-  splitting: true,
   mainFields: ['module', 'main'],
   // Bundled CommonJS dependencies still call require(): an ESM bundle has to provide it.
   banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
   // Inlines the SDK schemas' computed keys so tree shaking drops the shapes a function never sends;
   // resolves credentials from the environment only.
-  plugins: [...plugins, chunksBesideEntry()],
+  plugins,
 };
 
 /** serverless-esbuild's settings: esbuild's, plus its own. */

@@ -4,6 +4,7 @@
  * is logged, counted (`NotificationsFailed`) and returned as a warning, never thrown — past the
  * commit point a thrown error would be retried into a rollback of a deployment that succeeded.
  */
+import { notify } from '../../aws/events.js';
 import type { ApprovalRequestedDetail, NotificationDetail, NotificationType, StepChangedDetail } from '../../domain/notifications.js';
 import { notificationWarning, summarize } from '../../domain/notifications.js';
 import { logger } from '../../lambda/logger.js';
@@ -12,8 +13,6 @@ import { count, METRIC } from '../../lambda/metrics.js';
 /** Publishes the notification; on failure logs and counts it and returns the warning text. */
 export async function announce<T extends NotificationType>(type: T, detail: NotificationDetail[T]): Promise<string | undefined> {
   try {
-    // Loaded on first use: a step's own AWS calls (a rollback's listener restore) do not wait for EventBridge's client at init.
-    const { notify } = await import('../../aws/events.js');
     await notify(type, { ...detail, summary: summarize(type, detail) });
     return undefined;
   } catch (err) {
