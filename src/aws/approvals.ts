@@ -8,6 +8,7 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-
 import { APPROVAL_REJECTED, type ApprovalAnswer } from '../domain/approval.js';
 import { ApprovalNotPending } from '../domain/errors.js';
 import { client } from './clients.js';
+import { isAwsError } from './not-found.js';
 import { clearApproval, getDeployment, lockHolder, type PendingApproval } from './store.js';
 
 export interface Answered {
@@ -35,7 +36,7 @@ const notPending = (err: unknown): undefined => {
 };
 
 /** Step Functions answers a closed token (answered, timed out, execution ended) with TaskTimedOut. */
-const isClosedToken = (err: unknown) => ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((err as Error).name);
+const isClosedToken = (err: unknown) => isAwsError(err, 'TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken');
 
 export async function promote(cluster: string, by: string): Promise<Answered> {
   return answer(cluster, 'promoted', (approval) => {

@@ -19,11 +19,13 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Judgment } from '../domain/notifications.js';
 import { setting } from '../env.js';
 import { client } from './clients.js';
+import { isAwsError, tolerate } from './not-found.js';
 
 const ddb = () => client(DynamoDBClient);
 const pk = (cluster: string) => `cluster#${cluster}`;
 const epoch = (ms: number) => Math.floor(ms / 1000);
-const isConditionFailure = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
+const CONDITION_FAILED = 'ConditionalCheckFailedException';
+const isConditionFailure = (err: unknown) => isAwsError(err, CONDITION_FAILED);
 
 export interface LockHolder {
   deployment: string;
@@ -56,18 +58,17 @@ export async function acquireLock(cluster: string, deployment: string, leaseSeco
 
 /** Releases the lease if `deployment` holds it; anything else (gone, someone else's) is left alone. */
 export async function releaseLock(cluster: string, deployment: string): Promise<void> {
-  try {
-    await ddb().send(
+  await tolerate(
+    CONDITION_FAILED,
+    ddb().send(
       new DeleteItemCommand({
         TableName: setting('tableName'),
         Key: marshall({ pk: pk(cluster), sk: 'lock' }),
         ConditionExpression: 'deployment = :me',
         ExpressionAttributeValues: marshall({ ':me': deployment }),
       }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
+    ),
+  );
 }
 
 export async function lockHolder(cluster: string): Promise<LockHolder | undefined> {
@@ -241,8 +242,8 @@ export async function setApproval(cluster: string, deployment: string, approval:
 
 /** Removes an answered request, only if it is still `token`'s (a newer request is left alone). False when it was already gone. */
 export async function clearApproval(cluster: string, deployment: string, token: string): Promise<boolean> {
-  try {
-    await ddb().send(
+  const removed = ddb()
+    .send(
       new UpdateItemCommand({
         TableName: setting('tableName'),
         Key: marshall({ pk: pk(cluster), sk: `deployment#${deployment}` }),
@@ -251,12 +252,9 @@ export async function clearApproval(cluster: string, deployment: string, token: 
         ExpressionAttributeNames: { '#t': 'token' },
         ExpressionAttributeValues: marshall({ ':t': token }),
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    )
+    .then(() => true);
+  return tolerate(CONDITION_FAILED, removed, false);
 }
 
 /** The cluster's ledger, newest first: deployments, rollbacks, recoveries, teardowns, Plan failures. */
