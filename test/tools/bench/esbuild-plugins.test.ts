@@ -28,6 +28,8 @@ async function build(withPlugins: boolean, contents: string): Promise<string> {
     ...esbuildOptions,
     stdin: { contents, resolveDir: ROOT, loader: 'ts' },
     outfile: join(ROOT, 'bundle.mjs'),
+    // One file to load: the SDK's own lazy imports stay inline.
+    splitting: false,
     // Loaded from a temporary folder below, where a map would be one more file to write.
     sourcemap: false,
     write: false,

@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { ROOT, serverlessFunctions } from '../../deploy/serverless.js';
@@ -34,8 +34,10 @@ export function functionsOf(): FunctionDef[] {
 
 export interface BundleMeasure {
   name: string;
-  /** The `.mjs` in the packaged zip. */
+  /** The `.mjs` in the packaged zip plus the chunks it imports statically (what module init reads). */
   bytes: number;
+  /** Chunks in the zip loaded only by an `await import()` on a rarely used path. */
+  lazyBytes: number;
   /** Its source map, shipped beside it. */
   mapBytes: number;
   /** NODE_OPTIONS of the function in the template. */
@@ -97,13 +99,15 @@ export async function measureBundles(options: { runs?: number; skipPackage?: boo
     const module = `${handler.replace(/\.[^.]+$/, '')}.mjs`;
     const code = files.get(module);
     if (!code) throw new Error(`${fn.name}: ${module} is not in its zip`);
+    const loaded = staticClosure(module, files);
     const env = lambdaEnv(fn, info.environment);
     const file = join(dir, fn.name, module);
     // As shipped, and with --enable-source-maps added, in alternation: both see the same load on a shared machine.
     const [shipped, withMaps] = initTimes(file, [env, { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --enable-source-maps`.trim() }], runs) as [Init, Init];
     out.push({
       name: fn.name,
-      bytes: code.byteLength,
+      bytes: [...loaded].reduce((sum, name) => sum + (files.get(name)?.byteLength ?? 0), 0),
+      lazyBytes: lazyChunkBytes(module, files, loaded),
       mapBytes: files.get(`${module}.map`)?.byteLength ?? 0,
       nodeOptions: env.NODE_OPTIONS ?? '',
       ...shipped,
@@ -134,12 +138,47 @@ function lambdaEnv(fn: FunctionDef, vars: Record<string, string>): Record<string
   };
 }
 
-/** What makes the bundle big, by package (esbuild's metafile, same options as serverless.yml). */
+/** Relative modules a minified ESM file imports statically (`from"./x"`, `import"./x"`); `import("./x")` is lazy. */
+function staticImports(code: string): string[] {
+  return [...code.matchAll(/(?:\bfrom|\bimport)\s*"(\.\.?\/[^"]+)"/g)].map((m) => m[1] as string);
+}
+
+/** The handler module and every chunk reached from it by static imports: what module init loads. */
+export function staticClosure(module: string, files: Map<string, Uint8Array>): Set<string> {
+  const seen = new Set<string>();
+  const todo = [module];
+  for (let name = todo.pop(); name !== undefined; name = todo.pop()) {
+    if (seen.has(name)) continue;
+    const code = files.get(name);
+    if (!code) throw new Error(`${module}: imports ${name}, which is not in its zip`);
+    seen.add(name);
+    for (const spec of staticImports(Buffer.from(code).toString('utf8'))) todo.push(posix.join(posix.dirname(name), spec));
+  }
+  return seen;
+}
+
+/** The handler's own chunks (`<handler>.chunks/`) that init does not load: its lazy imports'. */
+function lazyChunkBytes(module: string, files: Map<string, Uint8Array>, loaded: Set<string>): number {
+  const chunks = `${module.replace(/\.mjs$/, '')}.chunks/`;
+  let sum = 0;
+  for (const [name, data] of files) if (name.startsWith(chunks) && name.endsWith('.mjs') && !loaded.has(name)) sum += data.byteLength;
+  return sum;
+}
+
+/** What makes the bundle big, by package (esbuild's metafile, same options as serverless.yml): the handler and its static chunks. */
 async function dominatedBy(fn: FunctionDef, options: esbuild.BuildOptions): Promise<{ what: string; bytes: number }[]> {
-  const result = await esbuild.build({ ...options, entryPoints: [fn.entry], outfile: join(tmpdir(), `${fn.name}.mjs`), write: false, metafile: true, logLevel: 'silent' });
-  const meta = Object.entries(result.metafile?.outputs ?? {}).find(([path]) => path.endsWith('.mjs'))?.[1];
+  const result = await esbuild.build({ ...options, entryPoints: [fn.entry], outdir: join(tmpdir(), 'redblack-bench-meta', fn.name), outExtension: { '.js': '.mjs' }, write: false, metafile: true, logLevel: 'silent' });
+  const outputs = result.metafile?.outputs ?? {};
+  const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint === fn.entry);
+  const loaded = new Set<string>();
+  const todo = entry ? [entry] : [];
+  for (let path = todo.pop(); path !== undefined; path = todo.pop()) {
+    if (loaded.has(path)) continue;
+    loaded.add(path);
+    for (const i of outputs[path]?.imports ?? []) if (i.kind === 'import-statement' && outputs[i.path]) todo.push(i.path);
+  }
   const byPackage = new Map<string, number>();
-  for (const [path, v] of Object.entries(meta?.inputs ?? {})) {
+  for (const [path, v] of [...loaded].flatMap((out) => Object.entries(outputs[out]?.inputs ?? {}))) {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? (path.startsWith('src/') || path.startsWith('functions/') ? 'redblack (src, functions)' : path);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + v.bytesInOutput);
   }

@@ -1,0 +1,79 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { staticClosure } from '../../../tools/bench/lib/bundles.js';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const { esbuildOptions } = createRequire(import.meta.url)('../../../tools/build/esbuild.config.cjs') as { esbuildOptions: esbuild.BuildOptions };
+const file = (text: string): Uint8Array => Buffer.from(text);
+
+describe('bundle size: the handler and the chunks it imports statically', () => {
+  it('follows static imports, not import()', () => {
+    const files = new Map([
+      ['functions/plan.mjs', file('import{a as b}from"./chunks/chunk-A.mjs";import"./chunks/chunk-S.mjs";const s=()=>import("./chunks/s3-L.mjs");')],
+      ['functions/chunks/chunk-A.mjs', file('import{c}from"./chunk-B.mjs";export const a=c;')],
+      ['functions/chunks/chunk-B.mjs', file('export const c=1;')],
+      ['functions/chunks/chunk-S.mjs', file('globalThis.x=1;')],
+      ['functions/chunks/s3-L.mjs', file('import{c}from"./chunk-B.mjs";export const s=c;')],
+    ]);
+    expect([...staticClosure('functions/plan.mjs', files)].sort()).toEqual([
+      'functions/chunks/chunk-A.mjs',
+      'functions/chunks/chunk-B.mjs',
+      'functions/chunks/chunk-S.mjs',
+      'functions/plan.mjs',
+    ]);
+  });
+
+  it('refuses a chunk missing from the zip', () => {
+    const files = new Map([['functions/plan.mjs', file('import{a}from"./chunks/chunk-A.mjs";')]]);
+    expect(() => staticClosure('functions/plan.mjs', files)).toThrow(/chunk-A\.mjs, which is not in its zip/);
+  });
+});
+
+/** The inputs of what module init loads (the entry and its static chunks), and of every output. */
+async function bundled(entry: string): Promise<{ atInit: string[]; all: string[]; chunks: string[] }> {
+  const r = await esbuild.build({
+    ...esbuildOptions,
+    entryPoints: [join(ROOT, entry)],
+    outdir: join(ROOT, '.bench-split'),
+    outExtension: { '.js': '.mjs' },
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const outputs = r.metafile.outputs;
+  const start = Object.keys(outputs).find((p) => outputs[p]?.entryPoint === entry) as string;
+  const loaded = new Set<string>();
+  const todo = [start];
+  for (let p = todo.pop(); p !== undefined; p = todo.pop()) {
+    if (loaded.has(p)) continue;
+    loaded.add(p);
+    for (const i of outputs[p]?.imports ?? []) if (i.kind === 'import-statement' && outputs[i.path]) todo.push(i.path);
+  }
+  const inputs = (paths: Iterable<string>): string[] => [...paths].flatMap((p) => Object.keys(outputs[p]?.inputs ?? {}));
+  return { atInit: inputs(loaded), all: inputs(Object.keys(outputs)), chunks: Object.keys(outputs).filter((p) => p !== start && p.endsWith('.mjs')) };
+}
+
+const has = (inputs: string[], pkg: string): boolean => inputs.some((i) => i.includes(`${pkg}/`));
+
+describe("the SDK's own lazy imports sit in chunks that init never loads", () => {
+  it('plan: bowser (browser user agents) is a chunk; its clients and its own code load at init', async () => {
+    const { atInit, all, chunks } = await bundled('functions/plan.ts');
+    // In plan's own folder, which serverless-esbuild keeps out of every other function's zip.
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const c of chunks) expect(c).toMatch(/\.bench-split\/plan\.chunks\/[^/]+\.mjs$/);
+    expect(has(all, 'bowser')).toBe(true);
+    expect(has(atInit, 'bowser')).toBe(false);
+    // redblack's own code loads eagerly: no import() of its modules, so the simulated path never waits on a load.
+    for (const pkg of ['@aws-sdk/client-s3', '@aws-sdk/client-ec2', '@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge']) expect(has(atInit, pkg), pkg).toBe(true);
+    expect(atInit.some((i) => i.endsWith('src/steps/plan.ts'))).toBe(true);
+  }, 60_000);
+
+  it('rollback: the event-stream codecs (streaming operations, which it never sends) are a chunk', async () => {
+    const { atInit, all } = await bundled('functions/rollback.ts');
+    expect(all.some((i) => i.includes('event-streams/'))).toBe(true);
+    expect(atInit.some((i) => i.includes('event-streams/'))).toBe(false);
+    expect(has(atInit, '@aws-sdk/client-elastic-load-balancing-v2')).toBe(true);
+  }, 60_000);
+});
