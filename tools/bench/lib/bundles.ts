@@ -169,9 +169,11 @@ function lazyChunkBytes(module: string, files: Map<string, Uint8Array>, loaded: 
 async function dominatedBy(fn: FunctionDef, options: esbuild.BuildOptions): Promise<{ what: string; bytes: number }[]> {
   const result = await esbuild.build({ ...options, entryPoints: [fn.entry], outdir: join(tmpdir(), 'redblack-bench-meta', fn.name), outExtension: { '.js': '.mjs' }, write: false, metafile: true, logLevel: 'silent' });
   const outputs = result.metafile?.outputs ?? {};
-  const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint === fn.entry);
+  // One entry point per build; the metafile names it relative to the working directory.
+  const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint !== undefined);
+  if (!entry) throw new Error(`${fn.name}: no entry point in esbuild's metafile`);
   const loaded = new Set<string>();
-  const todo = entry ? [entry] : [];
+  const todo = [entry];
   for (let path = todo.pop(); path !== undefined; path = todo.pop()) {
     if (loaded.has(path)) continue;
     loaded.add(path);
