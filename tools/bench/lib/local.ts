@@ -18,13 +18,13 @@ export interface LocalRun {
   output: unknown;
 }
 
-export function runLocal(script: string, args: string[], options: { tsx?: boolean } = {}): LocalRun {
+export function runLocal(script: string, args: string[], options: { tsx?: boolean; nodeOptions?: string } = {}): LocalRun {
   const t0 = performance.now();
   const loaders = options.tsx === false ? [] : ['--import', 'tsx'];
   const r = spawnSync(process.execPath, [...loaders, '--import', './tools/bench/lib/maxrss.mjs', script, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}) },
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = round(performance.now() - t0, 0);
@@ -58,8 +58,13 @@ export function runStartProcess(options: { fresh?: boolean } = {}): number {
   return ms;
 }
 
-/** `npm run faults -- --runs N --json`, or null while tools/faults/main.ts does not exist. */
-export function runFaults(runs: number): LocalRun | null {
+/**
+ * `npm run faults -- --runs N --json`, or null while tools/faults/main.ts does not exist.
+ * `maxOldSpaceMb` caps V8's old generation (workers inherit it): a run that completes under a
+ * small cap shows the live heap stays flat, whatever the RSS of a lazily collected big heap says.
+ */
+export function runFaults(runs: number, options: { workers?: number; maxOldSpaceMb?: number } = {}): LocalRun | null {
   if (!existsSync(`${ROOT}tools/faults/main.ts`)) return null;
-  return runLocal('tools/faults/main.ts', ['--runs', String(runs), '--json']);
+  const args = ['--runs', String(runs), '--json', ...(options.workers ? ['--workers', String(options.workers)] : [])];
+  return runLocal('tools/faults/main.ts', args, options.maxOldSpaceMb ? { nodeOptions: `--max-old-space-size=${options.maxOldSpaceMb}` } : {});
 }
