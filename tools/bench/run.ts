@@ -42,7 +42,7 @@ const memoryMb = (fn: string) => fns.find((f) => f.name === fn)?.memoryMb ?? 256
 
 let bundles: BundleReport | undefined;
 if (wanted('bundles')) {
-  log('bundles: npm run package, then each artifact imported in 9 fresh processes as shipped and 9 with source maps, alternating');
+  log('bundles: npm run package, then 9 rounds, each importing every artifact in fresh processes as shipped and with source maps, and starting a bare node');
   bundles = await measureBundles();
 }
 const initMs = (fn: string) => bundles?.configured.find((b) => b.name === fn)?.initMs ?? 0;

@@ -2,7 +2,8 @@
  * The Lambda bundles as they ship: `npm run package` builds every function of serverless.yml, and
  * each artifact (`.serverless/<function>.zip`) is unzipped and imported in fresh `node` processes
  * with that function's environment from the packaged template (NODE_OPTIONS included, so
- * `--enable-source-maps` costs what it costs in Lambda): module-init time, the median of ≥ 9 runs,
+ * `--enable-source-maps` costs what it costs in Lambda): module-init time, the median of ≥ 9 rounds
+ * (each round imports every bundle once and starts a bare node, so all of them see the same load),
  * and its ratio to a bare `node` process started in the same run (absolute milliseconds swing with
  * the machine's load; the ratio much less). What dominates a bundle comes from esbuild's metafile,
  * built with the same options.
@@ -85,9 +86,7 @@ export async function measureBundles(options: { runs?: number; skipPackage?: boo
   const template = readTemplate(join(ROOT, '.serverless/cloudformation-template-update-stack.json'));
   const envs = templateFunctions(template, PLACE);
   const dir = join(tmpdir(), 'redblack-bench-bundles', 'packaged');
-  const baselineMs = round(median(Array.from({ length: runs }, () => bareNodeMs())), 1);
-  const out: BundleMeasure[] = [];
-  for (const fn of fns) {
+  const shipped = fns.map((fn) => {
     const info = envs.get(fn.name);
     const handler = template.Resources[info?.logicalId ?? '']?.Properties?.Handler as string | undefined;
     if (!info || !handler) throw new Error(`${fn.name}: not in the packaged template`);
@@ -97,25 +96,36 @@ export async function measureBundles(options: { runs?: number; skipPackage?: boo
       writeFileSync(join(dir, fn.name, name), data);
     }
     const module = `${handler.replace(/\.[^.]+$/, '')}.mjs`;
-    const code = files.get(module);
-    if (!code) throw new Error(`${fn.name}: ${module} is not in its zip`);
-    const loaded = staticClosure(module, files);
+    if (!files.get(module)) throw new Error(`${fn.name}: ${module} is not in its zip`);
     const env = lambdaEnv(fn, info.environment);
-    const file = join(dir, fn.name, module);
-    // As shipped, and with --enable-source-maps added, in alternation: both see the same load on a shared machine.
-    const [shipped, withMaps] = initTimes(file, [env, { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --enable-source-maps`.trim() }], runs) as [Init, Init];
+    // As shipped, and with --enable-source-maps added.
+    const withMaps = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --enable-source-maps`.trim() };
+    return { fn, files, module, env, file: join(dir, fn.name, module), loaded: staticClosure(module, files), variants: [env, withMaps] };
+  });
+  // Round robin: each round imports every bundle once per environment and starts a bare node, so
+  // every function's samples (and the baseline) span the same minutes of a shared machine's load.
+  const samples = shipped.map((b) => b.variants.map((): Sample[] => []));
+  const bare: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    bare.push(bareNodeMs());
+    shipped.forEach((b, j) => b.variants.forEach((env, k) => samples[j]?.[k]?.push(importOnce(b.file, env))));
+  }
+  const baselineMs = round(median(bare), 1);
+  const out: BundleMeasure[] = [];
+  for (const [j, b] of shipped.entries()) {
+    const [asShipped, withMaps] = (samples[j] ?? []).map(summarize) as [Init, Init];
     out.push({
-      name: fn.name,
-      bytes: [...loaded].reduce((sum, name) => sum + (files.get(name)?.byteLength ?? 0), 0),
-      lazyBytes: lazyChunkBytes(module, files, loaded),
-      mapBytes: files.get(`${module}.map`)?.byteLength ?? 0,
-      nodeOptions: env.NODE_OPTIONS ?? '',
-      ...shipped,
-      initRatio: round(shipped.initMs / baselineMs, 2),
+      name: b.fn.name,
+      bytes: [...b.loaded].reduce((sum, name) => sum + (b.files.get(name)?.byteLength ?? 0), 0),
+      lazyBytes: lazyChunkBytes(b.module, b.files, b.loaded),
+      mapBytes: b.files.get(`${b.module}.map`)?.byteLength ?? 0,
+      nodeOptions: b.env.NODE_OPTIONS ?? '',
+      ...asShipped,
+      initRatio: round(asShipped.initMs / baselineMs, 2),
       initOverMedian: 0,
       initMsWithSourceMaps: withMaps.initMs,
-      dominatedBy: await dominatedBy(fn, base),
-      memoryMb: fn.memoryMb,
+      dominatedBy: await dominatedBy(b.fn, base),
+      memoryMb: b.fn.memoryMb,
     });
   }
   const mid = median(out.map((b) => b.initMs));
@@ -204,21 +214,15 @@ function bareNodeMs(): number {
 }
 
 type Init = { initMs: number; initMinMs: number; initHeapMb: number; initRssMb: number };
+type Sample = { ms: number; heap: number; rss: number };
 
-/** Imports the bundle in `runs` fresh processes per environment, the environments taking turns: init time, heap and RSS after it. */
-function initTimes(file: string, envs: Record<string, string>[], runs: number): Init[] {
+/** Imports the bundle in a fresh process: its init time, and heap and RSS after it. */
+function importOnce(file: string, env: Record<string, string>): Sample {
   const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});const ms=performance.now()-t;const m=process.memoryUsage();process.stdout.write(JSON.stringify({ms,heap:m.heapUsed,rss:m.rss}));`;
-  const samples: { ms: number; heap: number; rss: number }[][] = envs.map(() => []);
-  for (let i = 0; i < runs; i++) {
-    envs.forEach((env, k) => {
-      const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
-      samples[k]?.push(JSON.parse(stdout) as { ms: number; heap: number; rss: number });
-    });
-  }
-  return samples.map(summarize);
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' })) as Sample;
 }
 
-function summarize(samples: { ms: number; heap: number; rss: number }[]): Init {
+function summarize(samples: Sample[]): Init {
   const MB = 1024 * 1024;
   return {
     initMs: round(median(samples.map((s) => s.ms)), 1),
