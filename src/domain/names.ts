@@ -83,6 +83,17 @@ export function belongsToCluster(serverGroup: string, cluster: string): boolean 
 }
 
 /**
+ * The fresh baseline group of the canary `serverGroup` (canary `baseline: fresh`):
+ * `<cluster>-vNNN-baseline`. It ends in `-baseline`, never `-vNNN`, so `parseServerGroup` and
+ * `belongsToCluster` never take it for a server group of the cluster (nor of any cluster: a
+ * cluster name cannot end in a `vNNN` part). Its target group is `targetGroupName(baseline)`.
+ */
+export function baselineGroupName(serverGroup: string): string {
+  if (!parseServerGroup(serverGroup)) throw new InvalidInput('serverGroup', `must be a server group name <cluster>-vNNN (got ${serverGroup})`);
+  return `${serverGroup}-baseline`;
+}
+
+/**
  * The next free server group number. Numbers live on a circle of 1000 (999 wraps to 000), so
  * "after the highest" means after the number that ends the in-use run: the one followed by the
  * largest gap of free numbers (ties go to the numerically highest, which is the plain reading
