@@ -23,6 +23,7 @@ import { identityTags, TAG } from '../aws/tags.js';
 import { ClusterNotFound, DeploymentInProgress, InvalidClusterConfig, ListenerDrifted } from '../domain/errors.js';
 import { requiredHealthy } from '../domain/health.js';
 import { formatBakeSeconds, pollSeconds } from '../domain/poll.js';
+import { BASELINE_ROLE } from './shared/baseline.js';
 import { cloneGroupInput, clonePolicies, firstGroupInput } from './shared/clone-group.js';
 import { copyGroupSettings } from './shared/clone-settings.js';
 import { forwardSignature, sameActions, withForward } from './shared/forward.js';
@@ -101,7 +102,7 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
 async function launchBaseline(state: DeploymentState, liveGroup: AutoScalingGroup, launchTemplate: { id: string; version: number }, desired: number): Promise<LaunchedBaseline | undefined> {
   if (!state.baseline || !state.live) return undefined;
   const name = state.baseline.serverGroup;
-  const tags = [...identityTags({ cluster: state.cluster, deployment: state.deployment, serverGroup: name }), { Key: TAG.role, Value: 'baseline' }];
+  const tags = [...identityTags({ cluster: state.cluster, deployment: state.deployment, serverGroup: name }), { Key: TAG.role, Value: BASELINE_ROLE }];
   const tg = await cloneTargetGroup(state, state.baseline.targetGroupName, tags);
   const cloned = cloneGroupInput(unpinnedView(liveGroup), await lifecycleHooks(liveGroup.AutoScalingGroupName as string), {
     name,

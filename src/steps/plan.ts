@@ -13,7 +13,7 @@ import type { ClusterConfig } from '../domain/config.js';
 import { ClusterNotFound, DeploymentInProgress, DomainError, InvalidClusterConfig, InvalidInput, ListenerDrifted } from '../domain/errors.js';
 import { artifactIdentity, parseDeployInput } from '../domain/input.js';
 import { parseBakeSeconds } from '../domain/poll.js';
-import { baselineGroupName, belongsToCluster, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../domain/names.js';
+import { baselineGroupName, baselineTargetGroupName, belongsToCluster, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../domain/names.js';
 import { logger } from '../lambda/logger.js';
 import type { DeploymentState, LiveGroup } from './shared/state.js';
 import { loadClusterConfig } from './shared/cluster-config.js';
@@ -137,7 +137,7 @@ async function planDeployment(event: PlanEvent): Promise<DeploymentState | Alrea
     swap: { kind: point.kind, arn: point.arn, before: point.actions },
     ...(live ? { live } : {}),
     next: { serverGroup, sequence, targetGroupName: targetGroupName(serverGroup) },
-    ...(live && config.canary?.baseline === 'fresh' ? { baseline: { serverGroup: baselineGroupName(serverGroup), targetGroupName: targetGroupName(baselineGroupName(serverGroup)) } } : {}),
+    ...(live && config.canary?.baseline === 'fresh' ? { baseline: { serverGroup: baselineGroupName(serverGroup), targetGroupName: baselineTargetGroupName(serverGroup) } } : {}),
     startedAt: now,
     leaseSeconds,
   };

@@ -6,30 +6,15 @@
  */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { deleteGroup, describeGroup, groupTag } from '../../aws/autoscaling.js';
-import { deleteTargetGroup, findTargetGroupByName, forwardTargets, readSwapPoint, writeSwapPoint } from '../../aws/elbv2.js';
+import { deleteTargetGroup, findTargetGroupByName, forwardTargets, readSwapPoint } from '../../aws/elbv2.js';
 import { TAG } from '../../aws/tags.js';
 import { ListenerDrifted } from '../../domain/errors.js';
-import { forwardSignature, withForward } from './forward.js';
+import { forwardSignature } from './forward.js';
 
 export const BASELINE_ROLE = 'baseline';
 
 /** A group LaunchGroup made as a fresh baseline (never a server group, never a rollback target). */
 export const isBaselineGroup = (g: AutoScalingGroup): boolean => groupTag(g, TAG.role) === BASELINE_ROLE;
-
-/**
- * Takes the baseline's target group out of the listener's forward action, only while it has
- * weight 0 (taking it out then changes no traffic). A baseline still weighted means the traffic
- * is not where the caller believes: ListenerDrifted, nothing changed.
- */
-export async function unstageBaseline(swapArn: string, targetGroupArn: string): Promise<void> {
-  const point = await readSwapPoint(swapArn);
-  const targets = forwardTargets(point.actions);
-  const mine = targets.find((t) => t.targetGroupArn === targetGroupArn);
-  if (!mine) return;
-  if (mine.weight > 0) throw new ListenerDrifted(swapArn, `the fresh baseline ${targetGroupArn} still has weight ${mine.weight}: ${forwardSignature(point.actions)}`);
-  const rest = targets.filter((t) => t.targetGroupArn !== targetGroupArn).map((t) => ({ arn: t.targetGroupArn, weight: t.weight }));
-  await writeSwapPoint({ ...point, actions: withForward(point.actions, rest) });
-}
 
 /**
  * Deletes the baseline group (if it is this deployment's) and then its target group (once no
@@ -52,9 +37,16 @@ export async function deleteBaseline(baseline: { serverGroup: string; targetGrou
   return deleted;
 }
 
-/** Finalize's part: out of the listener (weight 0 after the last step), then deleted. */
+/**
+ * Finalize's part. The last step took the baseline out of the listener; still there means the
+ * listener changed under the deployment (ListenerDrifted, nothing deleted: Rollback restores it).
+ */
 export async function removeBaseline(swapArn: string, baseline: { serverGroup: string; targetGroupName: string }, deployment: string): Promise<string[]> {
   const tg = await findTargetGroupByName(baseline.targetGroupName);
-  if (tg?.TargetGroupArn) await unstageBaseline(swapArn, tg.TargetGroupArn);
+  if (tg?.TargetGroupArn) {
+    const point = await readSwapPoint(swapArn);
+    const still = forwardTargets(point.actions).find((t) => t.targetGroupArn === tg.TargetGroupArn);
+    if (still) throw new ListenerDrifted(swapArn, `the fresh baseline ${baseline.targetGroupName} is still in the forward action after the last step: ${forwardSignature(point.actions)}`);
+  }
   return deleteBaseline(baseline, deployment);
 }
