@@ -70,7 +70,8 @@ export async function readCluster(cluster: string, r: Resources, options: { time
   // A fresh baseline carries the cluster's tag but is no server group: listed apart.
   const isBaseline = (g: AutoScalingGroup) => groupTag(g, TAG.role) === 'baseline';
   const groups = await Promise.all(mine.filter((g) => !isBaseline(g)).map((g) => groupView(g, forward, total, r)));
-  const baselines = await Promise.all(mine.filter(isBaseline).map((g) => groupView(g, forward, total, r)));
+  // One being deleted (its deployment ended) is gone for the operator; its target group may already be.
+  const baselines = await Promise.all(mine.filter((g) => isBaseline(g) && g.Status === undefined).map((g) => groupView(g, forward, total, r)));
   groups.sort((a, b) => b.weight - a.weight || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
   const view: ClusterView = { cluster, config, swapArn, groups, ...(baselines.length > 0 ? { baselines } : {}) };
   if (lock && lock.expiresAt * 1000 > Date.now()) {
