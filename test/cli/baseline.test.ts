@@ -1,8 +1,11 @@
 /**
- * `redblack status` during a deployment with a fresh canary baseline: the baseline is listed
- * apart from the server groups (never taken for the live group or a rollback target), and is
- * gone once the deployment has ended.
+ * The CLI with a fresh canary baseline: `status` lists it apart from the server groups (never
+ * taken for the live group or a rollback target) and not once the deployment has ended; `plan`
+ * names it and shows its weights and its second group against the quota.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DemoSession } from '../../local/demo.js';
 import { cli, openWorld } from './helpers.js';
@@ -35,3 +38,28 @@ describe('status with a fresh baseline', () => {
     expect(after.json.groups.map((g: { name: string }) => g.name)).not.toContain('web-prod-v002-baseline');
   });
 });
+
+describe('plan with a fresh baseline', () => {
+  it('names the baseline, gives it the canary weight from the live share, and needs room for two groups', async () => {
+    // Prepare
+    session = await openWorld('fresh-baseline');
+    const s = session;
+    const file = join(mkdtempSync(join(tmpdir(), 'redblack-')), 'web.tgz');
+    writeFileSync(file, 'artifact');
+    // Act
+    const r = await cli(s, ['--stage', 'local', 'plan', 'web-prod', '--release', '1.1.0', '--file', file, '--json']);
+    s.cloud.autoscaling.groupLimit = s.cloud.autoscaling.groupNames().length + 1;
+    const quota = await cli(s, ['--stage', 'local', 'plan', 'web-prod', '--release', '1.1.0', '--file', file]);
+    // Assess
+    expect(r.code).toBe(0);
+    expect(r.json.baseline).toEqual({ serverGroup: 'web-prod-v002-baseline', targetGroup: 'web-prod-v002-baseline' });
+    expect(r.json.traffic.map((t: { newWeight: number; oldWeight: number; baselineWeight?: number }) => [t.newWeight, t.oldWeight, t.baselineWeight])).toEqual([
+      [10, 80, 10],
+      [25, 50, 25],
+      [100, 0, undefined],
+    ]);
+    expect(quota.code).toBe(6);
+    expect(quota.out).toContain('the new group and its fresh baseline cannot be created');
+  });
+});
+
