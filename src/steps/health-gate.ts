@@ -2,8 +2,8 @@
  * HealthGate, polled by the state machine: the new group passes when enough of its instances are
  * InService AND healthy in its target group (`initial`, `draining` and `unused` never count), and
  * no watched alarm fires — and with a fresh canary baseline, the baseline group too, by the same
- * rule. The decision and the next poll are `gateVerdict`'s: timed to when health
- * can first change (physics), then tight looks that slow down the longer the group is overdue.
+ * rule. The decision and the next poll are `gateVerdict`'s: timed to when health can first change
+ * (physics), then tight looks that slow down the longer the group is overdue.
  */
 import { describeGroup, inServiceCount } from '../aws/autoscaling.js';
 import { alarmsInAlarm } from '../aws/cloudwatch.js';

@@ -2,8 +2,8 @@
  * LaunchGroup: the new server group beside the live one — target group cloned from the live
  * group's, a launch template version that changes only the image, the Auto Scaling group cloned
  * from the live group; with canary `baseline: fresh`, a baseline group from the live image beside
- * it — then the live group is pinned so it cannot scale in mid-deploy. Every
- * action is idempotent so a step retried after a crash makes no duplicates.
+ * it — then the live group is pinned so it cannot scale in mid-deploy. Every action is idempotent
+ * so a step retried after a crash makes no duplicates.
  */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import type { Action, TargetGroupAttribute } from '@aws-sdk/client-elastic-load-balancing-v2';

@@ -6,6 +6,8 @@
  * 0: its targets keep being health-checked, so a rollback is one instant flip. While a step's wait
  * runs, an invocation only looks at the watched alarms (one per `WATCH_SECONDS`, domain/poll.ts);
  * with a canary judge, JudgeCanary looks before each of these slices and may extend the step once.
+ * A fresh canary baseline gets the new group's weight out of the old group's share at each step
+ * (guarded the same way) and leaves the forward action at 100%.
  */
 import { alarmsInAlarm } from '../aws/cloudwatch.js';
 import { readSwapPoint, writeSwapPoint } from '../aws/elbv2.js';

@@ -3,7 +3,8 @@
  * sweep (`{mode: 'sweep'}`, or the raw Scheduled Event): deletes server groups, their target
  * groups and schedules, and orphaned fresh canary baselines, terminates stray builders, and
  * deregisters images past retention. It re-checks at run time that a group neither serves
- * traffic nor is the cluster's only healthy group (invariant 7), and holds the cluster's lock while it touches the listener.
+ * traffic nor is the cluster's only healthy group (invariant 7), and holds the cluster's lock
+ * while it touches the listener.
  */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { clusterGroups, deleteGroup, describeGroup, groupTag } from '../aws/autoscaling.js';
