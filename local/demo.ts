@@ -7,6 +7,8 @@ import { client } from '../src/aws/clients.js';
 import { EmbeddedCloud } from '../sim/cloud.js';
 import type { ExecutionSummary } from '../sim/services/sfn/execution.js';
 import { type DemoWorld, seedDemoWorld } from './demo-world.js';
+import { targetGroupName } from '../src/domain/names.js';
+import { snapshotCluster } from './inspect.js';
 import { type Scenario, SCENARIOS } from './scenarios.js';
 import { deployStack, type Stack } from './stack.js';
 import { createCloud } from './cloud.js';
@@ -48,6 +50,8 @@ export interface DemoResult {
   lambdaInvocations: number;
   /** What failed after the commit point (e.g. a notification): logged and counted, the deployment stands. */
   warnings: string[];
+  /** With canary `baseline: fresh`: the baseline group, whether it was created, and whether it is gone (group, target group, listener) at the end. */
+  baseline?: { serverGroup: string; created: boolean; removed: boolean };
 }
 
 export const DEMO_RELEASE = '1.1.0';
@@ -189,7 +193,18 @@ export class DemoSession {
       apiCalls,
       lambdaInvocations,
       warnings: output?.warnings ?? [],
+      ...(await this.baselineReport()),
     };
+  }
+
+  /** The fresh baseline a deployment of this world made (by its name's `-baseline` suffix), and whether anything of it is left. */
+  private async baselineReport(): Promise<Pick<DemoResult, 'baseline'>> {
+    const created = this.cloud.log.calls.find((c) => c.operation === 'CreateAutoScalingGroup' && c.outcome === 'ok' && String((c.input as { AutoScalingGroupName?: string } | undefined)?.AutoScalingGroupName).endsWith('-baseline'));
+    if (!created) return {};
+    const serverGroup = (created.input as { AutoScalingGroupName: string }).AutoScalingGroupName;
+    const end = await snapshotCluster(this.world.cluster, this.world.listenerArn);
+    const removed = !end.groups.some((g) => g.name === serverGroup && !g.deleting) && !end.targetGroups.includes(targetGroupName(serverGroup)) && !(targetGroupName(serverGroup) in end.forward);
+    return { baseline: { serverGroup, created: true, removed } };
   }
 
   dispose(): void {

@@ -164,6 +164,7 @@ function summary(r: DemoResult, wallMs: number, clockKind: 'simulated' | 'real')
     `traffic        ${Object.entries(r.traffic).map(([g, w]) => `${g} ${w}`).join(', ')}`,
     ...(r.cause ? [`cause          ${readableCause(r.cause)}`] : []),
     `teardown       ${r.teardown ? `${r.teardown.serverGroup} at ${r.teardown.at}: ${r.teardown.done ? 'done' : 'pending'}` : '(none)'}`,
+    ...(r.baseline ? [`baseline       ${r.baseline.serverGroup} (fresh): created, ${r.baseline.removed ? 'removed' : 'STILL PRESENT'}`] : []),
     ...r.warnings.map((w) => `warning        ${w}`),
     `deploy time    ${clock(r.deploySeconds)} ${clockKind} (${clock(r.simulatedSeconds)} with teardown), ${wallMs} ms wall`,
     `cost drivers   ${r.stateTransitions} state transitions, ${r.lambdaInvocations} Lambda invocations, ${r.apiCalls} AWS API calls`,

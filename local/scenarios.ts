@@ -79,6 +79,9 @@ export const SCENARIOS: Record<string, Scenario> = {
 /** The judged scenarios' world: 10/50/100 with five-minute steps, the LB's 5xx alarm, and the canary judge. */
 const JUDGED: WorldOptions = { steps: [10, 50, 100], stepWaitSeconds: 300, alarms: ['web-prod-5xx'], canary: {} };
 
+/** The judged world with a fresh baseline: steps of at most 50 (the baseline takes as much as the canary). */
+const FRESH: WorldOptions = { steps: [10, 25, 100], stepWaitSeconds: 300, alarms: ['web-prod-5xx'], canary: { baseline: 'fresh' } };
+
 /** Every release fails 0.1 % of requests: a real service's background error rate. */
 const BACKGROUND_ERRORS = 0.001;
 
@@ -115,6 +118,25 @@ export const JUDGED_SCENARIOS: Record<string, Scenario> = {
     arm: (cloud) => {
       cloud.apps.defaults.errorRate = NOISY.errorRate;
       cloud.apps.defaults.latency = NOISY.latency;
+    },
+  },
+  'fresh-baseline': {
+    name: 'fresh-baseline',
+    summary: 'canary.baseline fresh: web-prod-v002-baseline (1.0.0, as young as the canary) takes 10 % and 25 % beside the canary, the judge compares the two and promotes, the baseline is deleted at the end',
+    world: FRESH,
+    expect: 'succeeded',
+    arm: (cloud) => {
+      cloud.apps.defaults.errorRate = BACKGROUND_ERRORS;
+    },
+  },
+  'fresh-baseline-subtle-errors': {
+    name: 'fresh-baseline-subtle-errors',
+    summary: 'subtle-errors judged against a fresh baseline: 1.1.0 fails 1.5 % of requests, the judge rolls back on errorRate, canary and baseline both deleted',
+    world: FRESH,
+    expect: 'rolled-back',
+    arm: (cloud, release) => {
+      cloud.apps.defaults.errorRate = BACKGROUND_ERRORS;
+      cloud.apps.set(release, { errorRate: 0.015 });
     },
   },
 };

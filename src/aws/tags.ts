@@ -4,7 +4,7 @@ export const TAG = {
   serverGroup: 'redblack:server-group',
   release: 'redblack:release',
   deployment: 'redblack:deployment',
-  /** `builder` on bake instances. */
+  /** `builder` on bake instances; `baseline` on a canary's fresh baseline group and its target group. */
   role: 'redblack:role',
   /** The MinSize a live group had before a deployment pinned it; present only while pinned. */
   pinnedMin: 'redblack:pinned-min',

@@ -43,6 +43,8 @@ export interface ClusterView {
   config: ClusterConfig;
   swapArn: string;
   groups: GroupView[];
+  /** Fresh canary baselines of the deployment in progress (or left by one): never server groups, never rollback targets. */
+  baselines?: GroupView[];
   lock?: { deployment: string; acquiredAt: string; expiresAt: string };
   running?: Timeline;
 }
@@ -64,13 +66,14 @@ export async function readCluster(cluster: string, r: Resources, options: { time
   const [point, asgs, lock] = await Promise.all([readSwapPoint(swapArn), clusterGroups(cluster), lockHolder(cluster)]);
   const forward = forwardTargets(point.actions);
   const total = forward.reduce((n, f) => n + f.weight, 0);
-  const groups = await Promise.all(
-    asgs
-      .filter((g) => belongsToCluster(g.AutoScalingGroupName ?? '', cluster) || groupTag(g, TAG.cluster) === cluster)
-      .map((g) => groupView(g, forward, total, r)),
-  );
+  const mine = asgs.filter((g) => belongsToCluster(g.AutoScalingGroupName ?? '', cluster) || groupTag(g, TAG.cluster) === cluster);
+  // A fresh baseline carries the cluster's tag but is no server group: listed apart.
+  const isBaseline = (g: AutoScalingGroup) => groupTag(g, TAG.role) === 'baseline';
+  const groups = await Promise.all(mine.filter((g) => !isBaseline(g)).map((g) => groupView(g, forward, total, r)));
+  // One being deleted (its deployment ended) is gone for the operator; its target group may already be.
+  const baselines = await Promise.all(mine.filter((g) => isBaseline(g) && g.Status === undefined).map((g) => groupView(g, forward, total, r)));
   groups.sort((a, b) => b.weight - a.weight || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
-  const view: ClusterView = { cluster, config, swapArn, groups };
+  const view: ClusterView = { cluster, config, swapArn, groups, ...(baselines.length > 0 ? { baselines } : {}) };
   if (lock && lock.expiresAt * 1000 > Date.now()) {
     view.lock = { deployment: lock.deployment, acquiredAt: iso(lock.acquiredAt), expiresAt: iso(lock.expiresAt) };
     if (options.timeline !== false) {

@@ -23,6 +23,8 @@ export interface JudgmentView {
   /** The metrics that failed the look (or made it marginal), worst first. */
   failing: string[];
   metrics: MetricView[];
+  /** The fresh baseline group the canary was compared with (canary `baseline: fresh`); absent when it was the live group. */
+  freshBaseline?: string;
 }
 
 const BAD = new Set(['high', 'low']);
@@ -36,7 +38,17 @@ export function judgmentView(j: JudgmentRecord): JudgmentView {
   }));
   // Records written before `failing` was kept: the metrics out of bounds, critical ones first.
   const failing = j.failing ?? metrics.filter((m) => BAD.has(m.verdict)).sort((a, b) => Number(b.critical) - Number(a.critical)).map((m) => m.metric);
-  return { seq: j.seq, at: new Date(j.at).toISOString(), step: j.step, score: j.score, decision: j.decision, reason: j.reason, failing, metrics };
+  return {
+    seq: j.seq,
+    at: new Date(j.at).toISOString(),
+    step: j.step,
+    score: j.score,
+    decision: j.decision,
+    reason: j.reason,
+    failing,
+    metrics,
+    ...(j.baselineSource === 'fresh' ? { freshBaseline: j.baseline } : {}),
+  };
 }
 
 export async function readJudgments(cluster: string, deployment: string): Promise<JudgmentView[]> {
@@ -45,5 +57,5 @@ export async function readJudgments(cluster: string, deployment: string): Promis
 
 /** `step 25% score 42 fail (errorRate)`: one look in a line. */
 export function judgmentLine(j: JudgmentView): string {
-  return `step ${j.step}% score ${j.score === null ? '-' : Math.round(j.score)} ${j.decision}${j.failing.length > 0 ? ` (${j.failing.join(', ')})` : ''}`;
+  return `step ${j.step}% score ${j.score === null ? '-' : Math.round(j.score)} ${j.decision}${j.failing.length > 0 ? ` (${j.failing.join(', ')})` : ''}${j.freshBaseline ? ` vs fresh baseline ${j.freshBaseline}` : ''}`;
 }

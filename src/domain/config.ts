@@ -217,6 +217,11 @@ export const clusterConfigSchema = z
 
 /** The judge needs a step before 100 % and a wait long enough for its samples. */
 function canaryProblems(c: { canary?: z.output<typeof canarySchema> | undefined; traffic: { steps: number[]; waitSeconds: number } }, ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void }): void {
+  if (c.canary?.baseline === 'fresh') {
+    // The fresh baseline takes the canary's weight from the live group's share (live = 100 − 2w).
+    const over = c.traffic.steps.findIndex((s) => s > 50 && s < 100);
+    if (over >= 0) ctx.addIssue({ code: 'custom', path: ['traffic', 'steps', over], message: `must be at most 50 with canary.baseline fresh (the baseline takes as much traffic as the canary, the live group keeps 100 − 2 × step), got ${c.traffic.steps[over]}` });
+  }
   if (c.traffic.steps.length < 2) ctx.addIssue({ code: 'custom', path: ['canary'], message: 'needs traffic.steps with at least one step before 100 (the judge runs during a step\'s wait)' });
   else if (c.traffic.waitSeconds < minimumStepSeconds(c.canary as z.output<typeof canarySchema>))
     ctx.addIssue({ code: 'custom', path: ['traffic', 'waitSeconds'], message: `must be at least ${minimumStepSeconds(c.canary as z.output<typeof canarySchema>)} for the canary judge to gather its samples (one datapoint a minute), got ${c.traffic.waitSeconds}` });

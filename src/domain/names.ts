@@ -83,6 +83,32 @@ export function belongsToCluster(serverGroup: string, cluster: string): boolean 
 }
 
 /**
+ * The fresh baseline group of the canary `serverGroup` (canary `baseline: fresh`):
+ * `<cluster>-vNNN-baseline`. It ends in `-baseline`, never `-vNNN`, so `parseServerGroup` and
+ * `belongsToCluster` never take it for a server group of the cluster (nor of any cluster: a
+ * cluster name cannot end in a `vNNN` part). Its target group is `targetGroupName(baseline)`.
+ */
+export function baselineGroupName(serverGroup: string): string {
+  if (!parseServerGroup(serverGroup)) throw new InvalidInput('serverGroup', `must be a server group name <cluster>-vNNN (got ${serverGroup})`);
+  return `${serverGroup}-baseline`;
+}
+
+/**
+ * The target group of a fresh baseline group: `<server group>-baseline` when that fits ELBv2's 32
+ * characters, else `<cluster prefix>-<hash of cluster>-vNNN-baseline`. Either way it ends in
+ * `-vNNN-baseline` (what the IAM policies scope baselines to) and never in `-vNNN`, so it is never
+ * a server group's target group.
+ */
+export function baselineTargetGroupName(serverGroup: string): string {
+  const parsed = parseServerGroup(serverGroup);
+  if (!parsed) throw new InvalidInput('serverGroup', `must be a server group name <cluster>-vNNN (got ${serverGroup})`);
+  const plain = baselineGroupName(serverGroup);
+  if (isTargetGroupName(plain)) return plain;
+  const suffix = `-${shortHash(parsed.cluster, 8)}-v${String(parsed.sequence).padStart(3, '0')}-baseline`;
+  return parsed.cluster.slice(0, TARGET_GROUP_MAX - suffix.length).replace(/-+$/, '') + suffix;
+}
+
+/**
  * The next free server group number. Numbers live on a circle of 1000 (999 wraps to 000), so
  * "after the highest" means after the number that ends the in-use run: the one followed by the
  * largest gap of free numbers (ties go to the numerically highest, which is the plain reading

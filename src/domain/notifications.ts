@@ -30,6 +30,10 @@ export interface StartedDetail extends DetailBase {
   /** `bake` (an artifact) or `prebaked` (an image id). */
   source: 'bake' | 'prebaked';
   steps: number[];
+  /** The fresh baseline group the canary is judged against (canary `baseline: fresh`). */
+  baseline?: string;
+  /** What the deployment does differently from its configuration, and why (a fresh baseline on a first deployment). */
+  warnings?: string[];
 }
 
 /** Where a deployment stands: the phase it reached, the listener's weights, the new group's health. */
@@ -70,6 +74,8 @@ export interface Judgment {
   step: number;
   canary: string;
   baseline: string;
+  /** `live` (the live group) or `fresh` (a baseline group launched with the canary); absent on older records. */
+  baselineSource?: 'live' | 'fresh';
   score: number | null;
   /** `watch`, `promote`, `extend` or `fail`. */
   decision: string;

@@ -11,6 +11,8 @@ export const MAX_FORWARD_WEIGHT = 999;
 export interface ForwardWeights {
   newWeight: number;
   oldWeight: number;
+  /** With a fresh canary baseline: its weight, the canary's below 100; absent at 100 (it leaves the listener). */
+  baselineWeight?: number;
 }
 
 /** Where a step list is wrong: the index (undefined for the list itself) and what is wrong. */
@@ -33,10 +35,16 @@ export function isValidSteps(steps: unknown): steps is number[] {
   return stepsProblem(steps) === undefined;
 }
 
-/** Weights for a step: the new group gets `step` percent; at 100 the old group gets 0 (new only). */
-export function forwardWeights(step: number): ForwardWeights {
+/**
+ * Weights for a step: the new group gets `step` percent; at 100 the old group gets 0 (new only).
+ * With a fresh baseline (`withBaseline`), the baseline gets as much as the new group out of the
+ * old group's share (old = 100 − 2 × step), so steps above 50 other than 100 have no weights.
+ */
+export function forwardWeights(step: number, withBaseline = false): ForwardWeights {
   if (!Number.isInteger(step) || step < 1 || step > 100) throw new RangeError(`traffic step must be an integer 1-100, got ${step}`);
-  return { newWeight: step, oldWeight: 100 - step };
+  if (!withBaseline || step === 100) return { newWeight: step, oldWeight: 100 - step };
+  if (step > 50) throw new RangeError(`traffic step must be at most 50 (or 100) with a fresh baseline, got ${step}`);
+  return { newWeight: step, oldWeight: 100 - 2 * step, baselineWeight: step };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Finalize: the new group serves 100%. Unpin the old group (it stays warm for a one-call
+ * Finalize: the new group serves 100%. Delete a fresh canary baseline, unpin the old group (it stays warm for a one-call
  * rollback), schedule its teardown, record the success (the commit point), announce it, and only
  * then release the lock.
  */
@@ -7,6 +7,7 @@ import { tagGroup, updateGroup } from '../aws/autoscaling.js';
 import { endDeployment, getDeployment, releaseLock, setLastSuccess } from '../aws/store.js';
 import { TAG } from '../aws/tags.js';
 import { count, METRIC } from '../lambda/metrics.js';
+import { removeBaseline } from './shared/baseline.js';
 import { announce } from './shared/observe.js';
 import { unpin } from './shared/pinning.js';
 import { PLANNED, requireState } from './shared/require-state.js';
@@ -31,6 +32,8 @@ export async function finalize(state: DeploymentState): Promise<DeploymentResult
   const committedAt = record?.status === 'SUCCEEDED' ? record.endedAt : undefined;
   const now = committedAt ?? Date.now();
   if (committedAt === undefined) {
+    // The fresh baseline went out of traffic at 100 %: it goes before the commit, so a success never leaves one behind.
+    if (state.baseline) await removeBaseline(state.swap.arn, state.baseline, state.deployment);
     if (old) {
       await unpin(old, state.deployment);
       if (scaleDownOld && state.live) {

@@ -33,7 +33,10 @@ export async function judgeCanary(state: DeploymentState): Promise<JudgmentProgr
   const rules = metricRules(canaryConfig);
   const { pass, marginal, extendMinutes } = thresholds(canaryConfig);
   const { start, end, minutes } = window(since, now);
-  const plan = planQueries(rules, canaryConfig, { canary: launched, baseline: state.live }, state.swap.arn, minutes);
+  // A fresh baseline (launched with the canary, as young as it) when there is one; else the live group.
+  const baseline = launched.baseline ?? state.live;
+  const baselineSource: 'live' | 'fresh' = launched.baseline ? 'fresh' : 'live';
+  const plan = planQueries(rules, canaryConfig, { canary: launched, baseline }, state.swap.arn, minutes);
   const series = plan.assemble(await metricData(plan.queries, start, end));
   const final = now >= (extended?.until ?? traffic.stepEndsAt);
   const verdict = judge(rules, series, { pass, marginal, final, extended: extended !== undefined, canExtend: extendMinutes > 0 });
@@ -45,7 +48,8 @@ export async function judgeCanary(state: DeploymentState): Promise<JudgmentProgr
     stepIndex: traffic.stepIndex,
     step: traffic.step,
     canary: launched.serverGroup,
-    baseline: state.live.serverGroup,
+    baseline: baseline.serverGroup,
+    baselineSource,
     score: verdict.score,
     decision: verdict.decision,
     reason: verdict.reason,

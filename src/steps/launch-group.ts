@@ -1,8 +1,9 @@
 /**
  * LaunchGroup: the new server group beside the live one — target group cloned from the live
  * group's, a launch template version that changes only the image, the Auto Scaling group cloned
- * from the live group — then the live group is pinned so it cannot scale in mid-deploy. Every
- * action is idempotent so a step retried after a crash makes no duplicates.
+ * from the live group; with canary `baseline: fresh`, a baseline group from the live image beside
+ * it — then the live group is pinned so it cannot scale in mid-deploy. Every action is idempotent
+ * so a step retried after a crash makes no duplicates.
  */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import type { Action, TargetGroupAttribute } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -22,12 +23,13 @@ import { identityTags, TAG } from '../aws/tags.js';
 import { ClusterNotFound, DeploymentInProgress, InvalidClusterConfig, ListenerDrifted } from '../domain/errors.js';
 import { requiredHealthy } from '../domain/health.js';
 import { formatBakeSeconds, pollSeconds } from '../domain/poll.js';
+import { BASELINE_ROLE } from './shared/baseline.js';
 import { cloneGroupInput, clonePolicies, firstGroupInput } from './shared/clone-group.js';
 import { copyGroupSettings } from './shared/clone-settings.js';
 import { forwardSignature, sameActions, withForward } from './shared/forward.js';
 import { unpinnedView } from './shared/pinning.js';
 import { PLANNED, requireState } from './shared/require-state.js';
-import type { DeploymentState, Launched } from './shared/state.js';
+import type { DeploymentState, Launched, LaunchedBaseline } from './shared/state.js';
 
 /** Target group attributes worth carrying over (the rest are defaults or load-balancer-wide). */
 const CLONED_ATTRIBUTES = /^(deregistration_delay\.|stickiness\.|load_balancing\.|slow_start\.|target_group_health\.)/;
@@ -40,8 +42,8 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
   const liveGroup = state.live ? await describeGroup(state.live.serverGroup) : undefined;
   if (state.live && !liveGroup) throw new ClusterNotFound(state.cluster, `live group ${state.live.serverGroup} disappeared`);
 
-  const tg = await cloneTargetGroup(state, tags);
-  const template = await newTemplateVersion(state, imageId);
+  const tg = await cloneTargetGroup(state, state.next.targetGroupName, tags);
+  const { source, ...template } = await newTemplateVersion(state, imageId);
   // The group remembers how long its bake took: the next deployment's bake polls on that.
   const bakeSeconds = formatBakeSeconds({ ...state.live?.bakeSeconds, ...state.image?.took });
   const spec = {
@@ -70,8 +72,9 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
     await pin(liveGroup, state.deployment);
   }
 
-  const staged = await stage(state, tg.arn);
   const desired = input.DesiredCapacity ?? 0;
+  const baseline = liveGroup ? await launchBaseline(state, liveGroup, { id: template.id, version: source }, desired) : undefined;
+  const staged = await stage(state, [tg.arn, ...(baseline ? [baseline.targetGroupArn] : [])]);
   const interval = tg.intervalSeconds;
   const now = Date.now();
   return {
@@ -81,6 +84,7 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
     desired,
     required: requiredHealthy(desired, state.config.healthGate.minHealthyPercent),
     healthCheck: { intervalSeconds: interval, healthyThreshold: tg.healthyThreshold },
+    ...(baseline ? { baseline } : {}),
     staged,
     deadline: now + state.config.healthGate.timeoutMinutes * 60_000,
     // No target can be healthy before it has passed `threshold` checks: don't look sooner.
@@ -89,12 +93,43 @@ export async function launchGroup(state: DeploymentState): Promise<Launched> {
 }
 
 /**
- * ALB health-checks only target groups a listener or rule uses: the new one joins the forward
- * action at weight 0, so its targets are checked while it still gets no traffic.
+ * The fresh baseline (canary `baseline: fresh`): a group cloned from the live group with the live
+ * group's own launch template version (the live image) and the canary's desired capacity, fixed
+ * (min = max = desired, no scaling policies: a comparison, not a service), in its own target group
+ * cloned from the live one and serving no other. Tagged with the deployment and role `baseline`,
+ * and named `<new group>-baseline`, never a server group name of the cluster.
  */
-async function stage(state: DeploymentState, targetGroupArn: string): Promise<Action[]> {
+async function launchBaseline(state: DeploymentState, liveGroup: AutoScalingGroup, launchTemplate: { id: string; version: number }, desired: number): Promise<LaunchedBaseline | undefined> {
+  if (!state.baseline || !state.live) return undefined;
+  const name = state.baseline.serverGroup;
+  const tags = [...identityTags({ cluster: state.cluster, deployment: state.deployment, serverGroup: name }), { Key: TAG.role, Value: BASELINE_ROLE }];
+  const tg = await cloneTargetGroup(state, state.baseline.targetGroupName, tags);
+  const cloned = cloneGroupInput(unpinnedView(liveGroup), await lifecycleHooks(liveGroup.AutoScalingGroupName as string), {
+    name,
+    launchTemplate,
+    targetGroupArn: tg.arn,
+    tags,
+    liveTargetGroupArn: state.live.targetGroupArn,
+  });
+  // Only its own target group: the live group's other listeners must not send it requests.
+  const { TrafficSources: _sources, ...input } = cloned;
+  const created = await createGroup({ ...input, TargetGroupARNs: [tg.arn], MinSize: desired, MaxSize: desired, DesiredCapacity: desired });
+  if (!created) {
+    const existing = await describeGroup(name);
+    const owner = existing && groupTag(existing, TAG.deployment);
+    if (owner !== state.deployment) throw new DeploymentInProgress(state.cluster, owner ?? 'unknown (untagged group)');
+  }
+  return { serverGroup: name, targetGroupArn: tg.arn, launchTemplate, desired, required: requiredHealthy(desired, state.config.healthGate.minHealthyPercent) };
+}
+
+/**
+ * ALB health-checks only target groups a listener or rule uses: the new one (and a fresh
+ * baseline's) joins the forward action at weight 0, so its targets are checked while it still
+ * gets no traffic.
+ */
+async function stage(state: DeploymentState, targetGroupArns: string[]): Promise<Action[]> {
   const kept = forwardTargets(state.swap.before).map((t) => ({ arn: t.targetGroupArn, weight: t.weight }));
-  const staged = withForward(state.swap.before, [...kept, { arn: targetGroupArn, weight: 0 }]);
+  const staged = withForward(state.swap.before, [...kept, ...targetGroupArns.map((arn) => ({ arn, weight: 0 }))]);
   const point = await readSwapPoint(state.swap.arn);
   if (sameActions(point.actions, staged)) return staged;
   if (!sameActions(point.actions, state.swap.before)) {
@@ -110,14 +145,14 @@ interface ClonedTargetGroup {
   healthyThreshold: number;
 }
 
-async function cloneTargetGroup(state: DeploymentState, tags: { Key: string; Value: string }[]): Promise<ClonedTargetGroup> {
+async function cloneTargetGroup(state: DeploymentState, name: string, tags: { Key: string; Value: string }[]): Promise<ClonedTargetGroup> {
   let spec: TargetGroupSpec;
   let attributes: TargetGroupAttribute[];
   if (state.live) {
     const live = await describeTargetGroup(state.live.targetGroupArn);
     if (!live) throw new ClusterNotFound(state.cluster, `live target group ${state.live.targetGroupArn} disappeared`);
     spec = {
-      name: state.next.targetGroupName,
+      name,
       protocol: live.Protocol as string,
       port: live.Port as number,
       vpcId: live.VpcId as string,
@@ -135,7 +170,7 @@ async function cloneTargetGroup(state: DeploymentState, tags: { Key: string; Val
   } else {
     const t = launchConfig(state).targetGroup;
     spec = {
-      name: state.next.targetGroupName,
+      name,
       protocol: t.protocol,
       port: t.port,
       vpcId: t.vpcId,
@@ -160,7 +195,7 @@ async function cloneTargetGroup(state: DeploymentState, tags: { Key: string; Val
  * A new launch template version from the live one (SourceVersion) with only ImageId changed.
  * Its description names the deployment, which is how a retried step finds the version it made.
  */
-async function newTemplateVersion(state: DeploymentState, imageId: string): Promise<{ id: string; version: number }> {
+async function newTemplateVersion(state: DeploymentState, imageId: string): Promise<{ id: string; version: number; source: number }> {
   let id: string;
   let source: number;
   if (state.live) {
@@ -178,7 +213,8 @@ async function newTemplateVersion(state: DeploymentState, imageId: string): Prom
   const description = `redblack ${state.deployment}`;
   const mine = (await launchTemplateVersionsAfter(id, source)).find((v) => v.VersionDescription === description);
   const version = mine?.VersionNumber ?? (await createLaunchTemplateVersion({ templateId: id, sourceVersion: source, imageId, description }));
-  return { id, version };
+  // `source`: the live group's version as a number (its `$Default`/`$Latest` may move), the fresh baseline's.
+  return { id, version, source };
 }
 
 /**

@@ -13,7 +13,8 @@ import type { ClusterConfig } from '../domain/config.js';
 import { ClusterNotFound, DeploymentInProgress, DomainError, InvalidClusterConfig, InvalidInput, ListenerDrifted } from '../domain/errors.js';
 import { artifactIdentity, parseDeployInput } from '../domain/input.js';
 import { parseBakeSeconds } from '../domain/poll.js';
-import { belongsToCluster, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../domain/names.js';
+import { baselineGroupName, baselineTargetGroupName, belongsToCluster, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../domain/names.js';
+import { logger } from '../lambda/logger.js';
 import type { DeploymentState, LiveGroup } from './shared/state.js';
 import { loadClusterConfig } from './shared/cluster-config.js';
 import { checkOwnImage } from './shared/own-image.js';
@@ -51,6 +52,7 @@ export async function plan(event: PlanEvent): Promise<DeploymentState | AlreadyL
   if ('alreadyLive' in state) return state;
   // Waiting for a window: nothing started yet (no lock); Plan runs again when it opens.
   if (state.windowWait) return state;
+  const warnings = freshBaselineFallback(state);
   await announce('Deployment Started', {
     cluster: state.cluster,
     deployment: state.deployment,
@@ -59,8 +61,22 @@ export async function plan(event: PlanEvent): Promise<DeploymentState | AlreadyL
     to: state.next.serverGroup,
     source: state.imageId ? 'prebaked' : 'bake',
     steps: state.config.traffic.steps,
+    ...(state.baseline ? { baseline: state.baseline.serverGroup } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   });
   return state;
+}
+
+/**
+ * A cluster's first deployment has no live image to launch a fresh baseline from: it goes ahead
+ * without one (the judge then has nothing to compare with and skips, as with `baseline: live`),
+ * and says so, rather than refusing a config that is right for every later deployment.
+ */
+function freshBaselineFallback(state: DeploymentState): string[] {
+  if (state.config.canary?.baseline !== 'fresh' || state.live) return [];
+  const warning = 'canary.baseline is fresh but the cluster has no live group to launch a baseline from (first deployment): no baseline group, the judge skips';
+  logger.warn(warning, { cluster: state.cluster, deployment: state.deployment });
+  return [warning];
 }
 
 async function announceRefusal(event: PlanEvent, err: DomainError): Promise<void> {
@@ -121,6 +137,7 @@ async function planDeployment(event: PlanEvent): Promise<DeploymentState | Alrea
     swap: { kind: point.kind, arn: point.arn, before: point.actions },
     ...(live ? { live } : {}),
     next: { serverGroup, sequence, targetGroupName: targetGroupName(serverGroup) },
+    ...(live && config.canary?.baseline === 'fresh' ? { baseline: { serverGroup: baselineGroupName(serverGroup), targetGroupName: baselineTargetGroupName(serverGroup) } } : {}),
     startedAt: now,
     leaseSeconds,
   };

@@ -6,6 +6,8 @@
  * 0: its targets keep being health-checked, so a rollback is one instant flip. While a step's wait
  * runs, an invocation only looks at the watched alarms (one per `WATCH_SECONDS`, domain/poll.ts);
  * with a canary judge, JudgeCanary looks before each of these slices and may extend the step once.
+ * A fresh canary baseline gets the new group's weight out of the old group's share at each step
+ * (guarded the same way) and leaves the forward action at 100%.
  */
 import { alarmsInAlarm } from '../aws/cloudwatch.js';
 import { readSwapPoint, writeSwapPoint } from '../aws/elbv2.js';
@@ -42,15 +44,27 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
   const step = steps[stepIndex] as number;
   if (state.config.approval && needsApproval(state.config.approval, stepIndex, step, state.approval)) {
     // A person decides first: the listener stays as it is (before the first step: as staged).
-    const { approval: _previous, ...held } = current ?? { stepIndex: -1, step: 0, weights: { [launched.serverGroup]: 0, ...(state.live ? { [state.live.serverGroup]: 100 } : {}) }, actions: launched.staged, done: false };
+    const { approval: _previous, ...held } = current ?? {
+      stepIndex: -1,
+      step: 0,
+      weights: { [launched.serverGroup]: 0, ...(state.live ? { [state.live.serverGroup]: 100 } : {}), ...(launched.baseline ? { [launched.baseline.serverGroup]: 0 } : {}) },
+      actions: launched.staged,
+      done: false,
+    };
     return { ...held, waitSeconds: 0, approval: approvalRequest(stepIndex, step, approvalDefaults(state.config.approval).timeoutMinutes * 60, now) };
   }
-  const { newWeight, oldWeight } = forwardWeights(step);
+  const { newWeight, oldWeight, baselineWeight } = forwardWeights(step, launched.baseline !== undefined);
   const targets: WeightedTarget[] = [{ arn: launched.targetGroupArn, weight: newWeight }];
   const weights: Record<string, number> = { [launched.serverGroup]: newWeight };
   if (state.live) {
     targets.push({ arn: state.live.targetGroupArn, weight: oldWeight });
     weights[state.live.serverGroup] = oldWeight;
+  }
+  // A fresh baseline takes the canary's weight at each weighted step; at 100 it leaves the
+  // listener (Finalize then deletes it).
+  if (launched.baseline && baselineWeight !== undefined) {
+    targets.push({ arn: launched.baseline.targetGroupArn, weight: baselineWeight });
+    weights[launched.baseline.serverGroup] = baselineWeight;
   }
   const desired = withForward(state.swap.before, targets);
   const done = stepIndex === steps.length - 1;
@@ -73,6 +87,10 @@ export async function swapTargetGroup(state: DeploymentState): Promise<TrafficPr
   const firing = await alarmsInAlarm(watched);
   if (firing.length > 0) throw new AlarmTriggered(firing);
   const { healthy, required } = await assertMayServe({ serverGroup: launched.serverGroup, targetGroupArn: launched.targetGroupArn, minHealthyPercent: state.config.healthGate.minHealthyPercent });
+  if (launched.baseline && (baselineWeight ?? 0) > 0) {
+    // The one traffic guard, for the baseline too: it is about to serve real requests.
+    await assertMayServe({ serverGroup: launched.baseline.serverGroup, targetGroupArn: launched.baseline.targetGroupArn, minHealthyPercent: state.config.healthGate.minHealthyPercent });
+  }
 
   await writeSwapPoint({ ...point, actions: desired });
   const after = await readSwapPoint(state.swap.arn);

@@ -1,9 +1,10 @@
 /**
  * Teardown. Run by a group's one-shot schedule (`{serverGroup, deployment}`) or by the daily
  * sweep (`{mode: 'sweep'}`, or the raw Scheduled Event): deletes server groups, their target
- * groups and schedules, terminates stray builders, and deregisters images past retention. It
- * re-checks at run time that a group neither serves traffic nor is the cluster's only healthy
- * group (invariant 7), and holds the cluster's lock while it touches the listener.
+ * groups and schedules, and orphaned fresh canary baselines, terminates stray builders, and
+ * deregisters images past retention. It re-checks at run time that a group neither serves
+ * traffic nor is the cluster's only healthy group (invariant 7), and holds the cluster's lock
+ * while it touches the listener.
  */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { clusterGroups, deleteGroup, describeGroup, groupTag } from '../aws/autoscaling.js';
@@ -19,6 +20,7 @@ import { belongsToCluster, parseServerGroup, targetGroupName } from '../domain/n
 import { assertCanTearDown, type GroupState, selectForSweep } from '../domain/teardown.js';
 import { setting } from '../env.js';
 import { logger } from '../lambda/logger.js';
+import { isBaselineGroup } from './shared/baseline.js';
 import { withForward } from './shared/forward.js';
 import { loadClusterConfig } from './shared/cluster-config.js';
 import { cancelTeardown, scheduleTeardown } from './shared/teardown-schedule.js';
@@ -176,9 +178,42 @@ async function sweep(report: TeardownReport): Promise<void> {
         await removeGroup(cluster, group, view, 'daily-sweep');
         report.deleted.push(group.name);
       }
+      await sweepBaselines(cluster, view, report);
       report.builders.push(...(await strayBuilders(cluster, config)));
       report.images.push(...(await expireImages(cluster, config, view.raw)));
     });
+  }
+}
+
+/**
+ * Fresh canary baselines left by a deployment that ended without removing its own (its Finalize,
+ * Rollback and Recover all delete it; this is the net under them). The sweep holds the cluster's
+ * lock, so no deployment is running: every baseline it finds is orphaned. One that still has
+ * weight is refused (taking it out would move traffic); at weight 0 it leaves the listener first.
+ */
+async function sweepBaselines(cluster: string, view: ClusterView, report: TeardownReport): Promise<void> {
+  const baselines = (await clusterGroups(cluster)).filter((g) => isBaselineGroup(g) && g.Status === undefined);
+  if (baselines.length === 0) return;
+  // Read afresh: the sweep may have just taken a torn-down group out of the listener.
+  let point = await readSwapPoint(view.point.arn);
+  for (const g of baselines) {
+    const name = g.AutoScalingGroupName as string;
+    const tg = g.TargetGroupARNs?.[0];
+    const weight = tg ? forwardTargets(point.actions).find((t) => t.targetGroupArn === tg)?.weight : undefined;
+    if (weight !== undefined && weight > 0) {
+      report.refused.push({ serverGroup: name, reason: 'a fresh canary baseline that still serves traffic: roll its deployment back first' });
+      continue;
+    }
+    if (tg && weight !== undefined) {
+      const rest = forwardTargets(point.actions)
+        .filter((t) => t.targetGroupArn !== tg)
+        .map((t) => ({ arn: t.targetGroupArn, weight: t.weight }));
+      point = { ...point, actions: withForward(point.actions, rest) };
+      await writeSwapPoint(point);
+    }
+    await deleteGroup(name);
+    if (tg) await deleteTargetGroup(tg);
+    report.deleted.push(name);
   }
 }
 

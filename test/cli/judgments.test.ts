@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DemoSession } from '../../local/demo.js';
+import { judgmentLine, judgmentView } from '../../src/cli/judgments.js';
 import { cli, openWorld } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redblack-judgments-'));
@@ -104,3 +105,19 @@ describe('judgments in history and report', () => {
     expect(inlined(readFileSync(out, 'utf8')).approvals).toEqual([expect.objectContaining({ step: 100, outcome: 'timed-out', by: 'timeout: rolled back' })]);
   });
 });
+
+describe('a judgment against a fresh baseline', () => {
+  const record = { deployment: 'd', seq: 0, at: 0, stepIndex: 0, step: 10, canary: 'web-prod-v002', baseline: 'web-prod-v002-baseline', score: 100, decision: 'promote', reason: 'all pass', failing: [], metrics: [] };
+
+  it('names the baseline in the view and the history line; one against the live group does not', () => {
+    // Act
+    const fresh = judgmentView({ ...record, baselineSource: 'fresh' });
+    const live = judgmentView({ ...record, baseline: 'web-prod-v001', baselineSource: 'live' });
+    // Assess
+    expect(fresh.freshBaseline).toBe('web-prod-v002-baseline');
+    expect(judgmentLine(fresh)).toBe('step 10% score 100 promote vs fresh baseline web-prod-v002-baseline');
+    expect(live).not.toHaveProperty('freshBaseline');
+    expect(judgmentLine(live)).toBe('step 10% score 100 promote');
+  });
+});
+

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInput, NamespaceExhausted } from '../../src/domain/errors.js';
 import {
+  baselineGroupName,
+  baselineTargetGroupName,
   belongsToCluster,
   clusterProblem,
   executionName,
@@ -247,6 +249,38 @@ describe('targetGroupName', () => {
       fc.property(fc.string({ maxLength: 80 }), (s) => {
         // Act / Assess
         expect(targetGroupName(s)).toMatch(TG_RULES);
+      }),
+    );
+  });
+});
+
+describe('fresh baseline names', () => {
+  it('are <server group>-baseline when that fits', () => {
+    // Act / Assess
+    expect(baselineGroupName('web-prod-v002')).toBe('web-prod-v002-baseline');
+    expect(baselineTargetGroupName('web-prod-v002')).toBe('web-prod-v002-baseline');
+  });
+
+  it('refuse what is not a server group name', () => {
+    // Assess
+    expect(() => baselineGroupName('web-prod')).toThrow(InvalidInput);
+    expect(() => baselineTargetGroupName('web-prod-v002-baseline')).toThrow(InvalidInput);
+  });
+
+  it('property: never a server group (of any cluster); target group valid for ELBv2, ends in -vNNN-baseline, distinct per server group', () => {
+    fc.assert(
+      fc.property(clusterArb, clusterArb, sequenceArb, sequenceArb, (a, b, n, m) => {
+        // Act
+        const group = baselineGroupName(serverGroupName(a, n));
+        const tg = baselineTargetGroupName(serverGroupName(a, n));
+        // Assess
+        expect(parseServerGroup(group)).toBeUndefined();
+        expect(parseServerGroup(tg)).toBeUndefined();
+        expect(tg.length).toBeLessThanOrEqual(32);
+        expect(tg).toMatch(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/);
+        expect(tg).toMatch(new RegExp(`-v${String(n).padStart(3, '0')}-baseline$`));
+        expect(tg).not.toBe(targetGroupName(serverGroupName(a, n)));
+        if (a !== b || n !== m) expect(tg).not.toBe(baselineTargetGroupName(serverGroupName(b, m)));
       }),
     );
   });

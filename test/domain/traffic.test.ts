@@ -33,6 +33,33 @@ describe('forwardWeights', () => {
   });
 });
 
+describe('forwardWeights with a fresh baseline', () => {
+  it('gives the baseline the canary weight out of the live share, and nothing at 100', () => {
+    // Act / Assess
+    expect(forwardWeights(10, true)).toEqual({ newWeight: 10, oldWeight: 80, baselineWeight: 10 });
+    expect(forwardWeights(50, true)).toEqual({ newWeight: 50, oldWeight: 0, baselineWeight: 50 });
+    expect(forwardWeights(100, true)).toEqual({ newWeight: 100, oldWeight: 0 });
+  });
+
+  it('refuses a weighted step above 50 (the live group would need a negative weight)', () => {
+    // Assess
+    expect(() => forwardWeights(51, true)).toThrow(/at most 50/);
+  });
+
+  it('property: the three weights sum to 100 and canary and baseline are equal', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 50 }), (step) => {
+        // Act
+        const w = forwardWeights(step, true);
+        // Assess
+        expect(w.newWeight + w.oldWeight + (w.baselineWeight ?? 0)).toBe(100);
+        expect(w.baselineWeight).toBe(w.newWeight);
+        expect(w.oldWeight).toBeGreaterThanOrEqual(0);
+      }),
+    );
+  });
+});
+
 describe('servedPercent', () => {
   it('reads any weight pair, including what the console shows for a single group', () => {
     // Assess

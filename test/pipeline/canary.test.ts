@@ -74,3 +74,33 @@ describe('noisy-healthy', () => {
     expect(judgments.every((j) => j.decision !== 'fail')).toBe(true);
   });
 });
+
+describe('fresh-baseline', () => {
+  it('judges against a fresh baseline at 10 % and 25 %, promotes, and leaves no baseline behind', async () => {
+    // Act
+    const { s, execution, after, judgments } = await run('fresh-baseline');
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(s.cloud.log.filter({ operation: 'CreateAutoScalingGroup', outcome: 'ok' }).map((c) => (c.input as { AutoScalingGroupName: string }).AutoScalingGroupName)).toContain('web-prod-v002-baseline');
+    expect(judgments.filter((j) => j.decision === 'promote').map((j) => j.step)).toEqual([10, 25]);
+    expect(judgments.every((j) => j.baseline === 'web-prod-v002-baseline' && j.baselineSource === 'fresh')).toBe(true);
+    expect(after.forward).toEqual({ 'web-prod-v002': 100, 'web-prod-v001': 0 });
+    expect(after.groups.filter((g) => !g.deleting).map((g) => g.name).sort()).toEqual(['web-prod-v001', 'web-prod-v002']);
+    expect(after.targetGroups.filter((n) => n.endsWith('-baseline'))).toEqual([]);
+  });
+});
+
+describe('fresh-baseline-subtle-errors', () => {
+  it('rolls back with CanaryFailed on errorRate against the fresh baseline: listener as before, canary and baseline gone', async () => {
+    // Act
+    const { before, after, execution, judgments } = await run('fresh-baseline-subtle-errors');
+    // Assess
+    expect(execution.error).toBe('CanaryFailed');
+    expect(execution.cause).toContain('failed on errorRate');
+    expect(judgments.at(-1)).toMatchObject({ decision: 'fail', baseline: 'web-prod-v002-baseline', baselineSource: 'fresh' });
+    expect(after.actions).toEqual(before.actions);
+    expect(after.groups.filter((g) => !g.deleting).map((g) => g.name)).toEqual(['web-prod-v001']);
+    expect(after.targetGroups.filter((n) => n.startsWith('web-prod-v002'))).toEqual([]);
+    expect(after.lock).toBeUndefined();
+  });
+});

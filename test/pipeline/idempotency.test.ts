@@ -62,3 +62,36 @@ describe.each(STEPS)('$step killed after its side effects', ({ fn, scenario }) =
     }
   });
 });
+
+/** A fresh canary baseline (steps 40/100, judged): its group and target group made once, and gone at the end whichever kill. */
+const FRESH: Scenario = { cloudSeed: 7, world: { ...WORLD, steps: [40, 100], stepWaitSeconds: 300, freshBaseline: true, prebaked: true }, faults: [] };
+const FRESH_FAILING: Scenario = { ...FRESH, faults: [{ kind: 'judged-release', how: 'subtle-errors' }] };
+
+const FRESH_STEPS: { step: string; fn: (typeof FUNCTION_KEYS)[number]; scenario: Scenario }[] = [
+  { step: 'LaunchGroup', fn: 'launchGroup', scenario: FRESH },
+  { step: 'HealthGate', fn: 'healthGate', scenario: FRESH },
+  { step: 'Finalize', fn: 'finalize', scenario: FRESH },
+  { step: 'Rollback', fn: 'rollback', scenario: FRESH_FAILING },
+];
+
+describe.each(FRESH_STEPS)('with a fresh baseline, $step killed after its side effects', ({ fn, scenario }) => {
+  it('reaches the same state on retry, one baseline made and none left, whichever invocation dies', async () => {
+    // Prepare
+    const baseline = await runScenario(scenario);
+    expect(baseline.violations).toEqual([]);
+    expect(baseline.final.createdPerDeployment.baselineGroups).toBe(1);
+    expect(baseline.final.groups.filter((g) => g.endsWith('-baseline'))).toEqual([]);
+    const invocations = baseline.invocations[fn] ?? 0;
+    expect(invocations).toBeGreaterThan(0);
+
+    for (let skip = 0; skip < invocations; skip++) {
+      // Act
+      const killed = await runScenario({ ...scenario, faults: [...scenario.faults, { kind: 'kill', function: fn, skip }] });
+      // Assess
+      expect(killed.killed, `invocation #${skip + 1}`).toBe(1);
+      expect(killed.violations, `invocation #${skip + 1}`).toEqual([]);
+      expect(killed.outcome, `invocation #${skip + 1}`).toBe(baseline.outcome);
+      expect(killed.final, `invocation #${skip + 1}`).toEqual(baseline.final);
+    }
+  });
+});

@@ -19,6 +19,9 @@ export const ALLOW_LIST: AllowList = {
   plan: {
     'elasticloadbalancing:DescribeRules': `readSwapPoint for ${RULE_CLUSTERS}`,
   },
+  finalize: {
+    'elasticloadbalancing:DescribeRules': `removeBaseline checks the swap point no longer forwards to a fresh baseline, for ${RULE_CLUSTERS}`,
+  },
   bakeImage: {
     'ssm:GetParameter': 'bake.baseImageParameter (a public /aws/service/ parameter or one under /redblack/): the demo config gives baseImageId',
   },

@@ -1,7 +1,8 @@
 /**
- * Invariants judged when an execution ends (2 clean end, 4 lock, no pins) and when the whole run
- * has settled (3 no leaks, 4 lock, 5 dedup, 6 no duplicates, 7 teardown done). They read the
- * simulators' own answers directly (no SDK call), so faults and the call log never see them.
+ * Invariants judged when an execution ends (2 clean end, 4 lock, no pins, 10 baseline gone) and
+ * when the whole run has settled (3 no leaks, 4 lock, 5 dedup, 6 no duplicates, 7 teardown done,
+ * 10 baseline gone). They read the simulators' own answers directly (no SDK call), so faults and
+ * the call log never see them.
  */
 import type { ExecutionSummary } from '../../sim/services/sfn/execution.js';
 import { TAG } from '../../src/aws/tags.js';
@@ -171,6 +172,19 @@ export class Checks {
     return out.Item?.status?.S;
   }
 
+  /**
+   * Invariant 10: a deployment's fresh canary baseline goes with it, whatever the outcome — its
+   * group and target group gone and the listener forwarding to neither. What is left, as messages.
+   */
+  private baselineLeft(deployment: string): string[] {
+    const left: string[] = [];
+    for (const g of this.monitor.created.baselineGroups.get(deployment) ?? []) if (this.groupOf(g, deployment)) left.push(`baseline group ${g} is still there`);
+    const tgs = this.monitor.created.baselineTargetGroups.get(deployment) ?? new Set<string>();
+    for (const tg of tgs) if (this.cloud.elb.hasTargetGroup(tg)) left.push(`baseline target group ${tg.split('/')[1]} is still there`);
+    for (const f of this.cloud.elb.forwardWeights(this.world.listenerArn)) if (tgs.has(f.targetGroupArn)) left.push(`the listener still forwards to baseline ${f.targetGroupArn.split('/')[1]} (weight ${f.weight})`);
+    return left;
+  }
+
   /** Invariant 2 (and 4 for this execution) at the moment it ended. */
   executionEnded(e: ExecutionSummary): Ended {
     const { plan, fail } = this.history(e.executionArn);
@@ -186,6 +200,7 @@ export class Checks {
     }
     const lock = this.lockHolder();
     if (lock?.deployment === e.name && !this.expiring(lock, e.startedAt)) v('4 lock', `ended ${e.status} still holding the cluster lock`);
+    for (const msg of this.baselineLeft(e.name)) v('10 baseline gone', `ended ${e.status} but its ${msg}`);
     const pinned = this.pinnedBy(e.name);
     if (pinned.length > 0) v('2 clean end', `left ${pinned.join(', ')} pinned`);
     const builders = this.liveBuilders(e.name);
@@ -298,6 +313,11 @@ export class Checks {
         const builders = this.liveBuilders(e.name);
         if (builders.length > 0) m.violation('8 recovery', `${e.name} left builder(s) ${builders.join(', ')} running`);
       }
+    }
+
+    // Invariant 10 once Recover has run too: no deployment, however it ended, left its baseline.
+    for (const deployment of new Set([...m.created.baselineGroups.keys(), ...m.created.baselineTargetGroups.keys()])) {
+      for (const msg of this.baselineLeft(deployment)) m.violation('10 baseline gone', `${deployment}: ${msg} after the run`);
     }
 
     for (const [kind, map] of Object.entries(m.created)) {

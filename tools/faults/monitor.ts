@@ -33,7 +33,7 @@ export interface Violation {
   message: string;
 }
 
-type Created = 'groups' | 'targetGroups' | 'builders' | 'images' | 'schedules' | 'templateVersions';
+type Created = 'groups' | 'targetGroups' | 'baselineGroups' | 'baselineTargetGroups' | 'builders' | 'images' | 'schedules' | 'templateVersions';
 
 interface GroupInfo {
   desired: number;
@@ -53,6 +53,9 @@ export class Monitor {
   readonly created: Record<Created, Map<string, Set<string>>> = {
     groups: new Map(),
     targetGroups: new Map(),
+    /** A fresh canary baseline's group and target group (role tag `baseline`): one each per deployment at most. */
+    baselineGroups: new Map(),
+    baselineTargetGroups: new Map(),
     builders: new Map(),
     images: new Map(),
     schedules: new Map(),
@@ -256,10 +259,11 @@ export class Monitor {
     });
 
     tap(cloud, 'autoscaling', 'CreateAutoScalingGroup', {
-      after: ({ input }) => this.add('groups', tagOf(input.Tags, TAG.deployment), input.AutoScalingGroupName),
+      after: ({ input }) => this.add(tagOf(input.Tags, TAG.role) === 'baseline' ? 'baselineGroups' : 'groups', tagOf(input.Tags, TAG.deployment), input.AutoScalingGroupName),
     });
     tap(cloud, 'elb', 'CreateTargetGroup', {
-      after: ({ input }, out) => this.add('targetGroups', tagOf(input.Tags, TAG.deployment), out?.TargetGroups?.[0]?.TargetGroupArn),
+      after: ({ input }, out) =>
+        this.add(tagOf(input.Tags, TAG.role) === 'baseline' ? 'baselineTargetGroups' : 'targetGroups', tagOf(input.Tags, TAG.deployment), out?.TargetGroups?.[0]?.TargetGroupArn),
     });
     tap(cloud, 'ec2', 'RunInstances', {
       after: ({ input }, out) => {

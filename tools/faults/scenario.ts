@@ -27,6 +27,8 @@ export interface WorldShape {
   canary?: boolean;
   /** An approval before 100 % (5-minute timeout, rolled back when nobody answers). */
   approval?: boolean;
+  /** The judge compares with a fresh baseline group (canary `baseline: fresh`), in judged worlds whose steps allow it. */
+  freshBaseline?: boolean;
 }
 
 export interface Scenario {
@@ -55,6 +57,8 @@ export const worldArbitrary: fc.Arbitrary<WorldShape> = fc.record({
   canary: fc.boolean(),
   // A quarter of the worlds: most answer nobody, so they end in a timeout rollback.
   approval: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+  // A quarter of the worlds: judged against a fresh baseline whenever they have a step before 100 %.
+  freshBaseline: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
 });
 
 export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
@@ -64,7 +68,16 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
 });
 
 /** Whether the world's config carries a canary section: the judge needs a step before 100 % and time to gather samples. */
-export const judged = (w: WorldShape): boolean => w.canary === true && w.steps.length > 1 && w.stepWaitSeconds >= 300;
+export const judged = (w: WorldShape): boolean => w.steps.length > 1 && ((w.canary === true && w.stepWaitSeconds >= 300) || w.freshBaseline === true);
+
+/** Whether the judged world compares with a fresh baseline (canary `baseline: fresh`): its waits are then at least 300 s, for the judge's samples. */
+export const freshBaseline = (w: WorldShape): boolean => w.steps.length > 1 && w.freshBaseline === true;
+
+/** The wait between steps the world deploys with. */
+export const worldWaitSeconds = (w: WorldShape): number => (freshBaseline(w) ? Math.max(300, w.stepWaitSeconds) : w.stepWaitSeconds);
+
+/** The steps the world deploys with: a fresh-baseline world halves its weighted steps, since the config allows at most 50 beside a baseline. */
+export const worldSteps = (w: WorldShape): number[] => (freshBaseline(w) ? [...new Set(w.steps.map((s) => (s === 100 ? 100 : Math.ceil(s / 2))))] : w.steps);
 
 /** A readable summary: the world on one line, one line per fault. */
 export function describeScenario(s: Scenario): string {
@@ -72,7 +85,7 @@ export function describeScenario(s: Scenario): string {
   const head = [
     `cloud seed ${s.cloudSeed}`,
     `${w.instances} instance(s)`,
-    `steps ${w.steps.join('/')} every ${w.stepWaitSeconds}s`,
+    `steps ${worldSteps(w).join('/')} every ${worldWaitSeconds(w)}s`,
     w.firstDeploy ? 'first deploy' : 'redeploy',
     w.prebaked ? `prebaked via ${w.entry}` : 'baked from S3',
     w.alarms ? 'alarms' : 'no alarms',
@@ -80,7 +93,7 @@ export function describeScenario(s: Scenario): string {
     `gate ${w.healthGateMinutes} min`,
     `retain ${w.retainMinutes} min`,
     w.scaleDownOld ? 'scale down old' : 'old kept warm',
-    ...(judged(w) ? ['canary judge'] : []),
+    ...(judged(w) ? [freshBaseline(w) ? 'canary judge (fresh baseline)' : 'canary judge'] : []),
     ...(w.approval ? ['approval before 100%'] : []),
   ].join(', ');
   const faults = s.faults.length === 0 ? ['  (no faults)'] : s.faults.map((f) => `  - ${describeFault(f)}`);

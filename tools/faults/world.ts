@@ -14,7 +14,7 @@ import type { EmbeddedCloud } from '../../sim/cloud.js';
 import { executionName } from '../../src/domain/names.js';
 import { DemoSession } from '../../local/demo.js';
 import { putClusterConfig } from '../../local/demo-world.js';
-import { judged, type WorldShape } from './scenario.js';
+import { freshBaseline, judged, type WorldShape, worldSteps, worldWaitSeconds } from './scenario.js';
 
 export const RELEASES = ['1.1.0', '1.2.0'] as const;
 export const ALARM = 'web-prod-5xx';
@@ -34,8 +34,8 @@ export class ScenarioWorld {
   static async create(shape: WorldShape, cloudSeed: number): Promise<ScenarioWorld> {
     const session = await DemoSession.create('happy', cloudSeed, {
       instances: shape.instances,
-      steps: shape.steps,
-      stepWaitSeconds: shape.stepWaitSeconds,
+      steps: worldSteps(shape),
+      stepWaitSeconds: worldWaitSeconds(shape),
       alarms: shape.alarms ? [ALARM] : [],
       healthGateMinutes: shape.healthGateMinutes,
       firstDeploy: shape.firstDeploy,
@@ -47,7 +47,7 @@ export class ScenarioWorld {
         ...config,
         healthGate: { ...config.healthGate, minHealthyPercent: shape.minHealthyPercent },
         teardown: { ...config.teardown, scaleDownOld: shape.scaleDownOld },
-        ...(judged(shape) ? { canary: {} } : {}),
+        ...(judged(shape) ? { canary: freshBaseline(shape) ? { baseline: 'fresh' as const } : {} } : {}),
         ...(shape.approval ? { approval: { beforeSteps: [100], timeoutMinutes: 5 } } : {}),
       });
       const images = new Map<string, string>();

@@ -10,9 +10,9 @@ import { describeTargetGroup } from '../../aws/elbv2.js';
 import { artifactExists } from '../../aws/s3.js';
 import { TAG } from '../../aws/tags.js';
 import { requiredHealthy } from '../../domain/health.js';
-import { nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../../domain/names.js';
+import { baselineGroupName, baselineTargetGroupName, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../../domain/names.js';
 import { parseBakeSeconds } from '../../domain/poll.js';
-import { trafficPlan } from '../../domain/traffic.js';
+import { forwardWeights, trafficPlan } from '../../domain/traffic.js';
 import type { Ctx, Outcome } from '../command.js';
 import { readCluster } from '../cluster-view.js';
 import { EXIT } from '../errors.js';
@@ -48,14 +48,17 @@ export async function plan(ctx: Ctx, cluster: string, o: DeployOptions): Promise
   if ((artifact || request.file) && !config.bake) blockers.push('the config has no bake section: deploy a prebaked --image instead');
   if (request.input.imageId && !(await describeOwnImage(request.input.imageId))) blockers.push(`image ${request.input.imageId} is not an available image of this account`);
 
+  // A fresh canary baseline is a second group (there is none on a first deployment: no live image).
+  const fresh = live !== undefined && config.canary?.baseline === 'fresh';
   const quota = await groupQuota();
-  if (quota.used >= quota.max) blockers.push(`the account has ${quota.used} of its ${quota.max} Auto Scaling groups in this Region (quota): the new group cannot be created`);
+  if (quota.used + (fresh ? 2 : 1) > quota.max) blockers.push(`the account has ${quota.used} of its ${quota.max} Auto Scaling groups in this Region (quota): the new group${fresh ? ' and its fresh baseline' : ''} cannot be created`);
 
   const sequences = view.groups.map((g) => parseServerGroup(g.name)?.sequence).filter((n): n is number => n !== undefined);
   const newest = [...view.groups].sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))[0];
   // As Plan picks it (src/steps/plan.ts): after the newest group; after an adopted live group, v001.
   const newestSequence = (newest ? parseServerGroup(newest.name)?.sequence : undefined) ?? (live && !parseServerGroup(live.name) ? 0 : undefined);
   const next = serverGroupName(cluster, nextSequence(sequences, newestSequence));
+  const baseline = fresh ? { serverGroup: baselineGroupName(next), targetGroup: baselineTargetGroupName(next) } : undefined;
 
   const tg = live?.targetGroupArn ? await describeTargetGroup(live.targetGroupArn) : undefined;
   const changes = await differences(live?.name, next, request.input.release, request.input.imageId ?? (config.bake ? 'baked from the artifact' : undefined), live?.image, tg);
@@ -79,7 +82,8 @@ export async function plan(ctx: Ctx, cluster: string, o: DeployOptions): Promise
     next,
     targetGroup: targetGroupName(next),
     changes,
-    traffic: steps.map((s, i) => ({ step: i + 1, percent: s.step, newWeight: s.newWeight, oldWeight: s.oldWeight, waitSeconds: s.waitSeconds })),
+    ...(baseline ? { baseline } : {}),
+    traffic: steps.map((s, i) => ({ step: i + 1, percent: s.step, ...forwardWeights(s.step, fresh), waitSeconds: s.waitSeconds })),
     expected: { seconds: expectedSeconds, floor, healthGateTimeoutMinutes: config.healthGate.timeoutMinutes },
     cost,
     blockers,
@@ -92,10 +96,13 @@ export async function plan(ctx: Ctx, cluster: string, o: DeployOptions): Promise
     ...changes.map((c) => `  ${c.setting.padEnd(28)} ${String(c.live ?? '-').padEnd(34)} → ${c.next ?? '-'}`),
     '',
     'traffic:',
-    ...steps.map((s, i) => `  step ${i + 1}: ${s.step}% on ${next}${s.waitSeconds ? `, then watch ${duration(s.waitSeconds * 1000)}` : ''}`),
+    ...steps.map((s, i) => {
+      const beside = baseline && s.step < 100 ? ` and ${s.step}% on the fresh baseline ${baseline.serverGroup}` : '';
+      return `  step ${i + 1}: ${s.step}% on ${next}${beside}${s.waitSeconds ? `, then watch ${duration(s.waitSeconds * 1000)}` : ''}`;
+    }),
     '',
     `expected duration  ${duration(expectedSeconds * 1000)} (bake ${duration(floor.bakeSeconds * 1000)}, boot ${floor.bootSeconds}s, health checks ${floor.healthSeconds}s, traffic waits ${duration(floor.trafficSeconds * 1000)}); the gate gives up after ${config.healthGate.timeoutMinutes} min`,
-    `cost               ≈ $${cost.usd} (${transitions} state transitions, ${invocations} Lambda invocations) plus both groups' EC2 while the old one is kept ${config.teardown.retainMinutes} min`,
+    `cost               ≈ $${cost.usd} (${transitions} state transitions, ${invocations} Lambda invocations) plus both groups' EC2 while the old one is kept ${config.teardown.retainMinutes} min${baseline ? ", and a fresh baseline of the new group's size until the deployment ends" : ''}`,
     blockers.length === 0 ? 'blockers           none' : `blockers:\n${blockers.map((b) => `  ✗ ${b}`).join('\n')}`,
   ];
   return { json, text: `${lines.join('\n')}\n`, exitCode: blockers.length === 0 ? EXIT.ok : EXIT.refused };

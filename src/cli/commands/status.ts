@@ -37,6 +37,9 @@ export async function status(ctx: Ctx, cluster?: string): Promise<Outcome> {
     lines.push(`${g.name.padEnd(20)}${(g.release ?? '-').padEnd(10)}${(g.image ?? '-').padEnd(23)}${`${g.min}/${g.desired}/${g.max}`.padEnd(11)}${`${g.healthy}/${g.desired}`.padEnd(9)}${`${g.weight}%`.padEnd(9)}${notes}`);
   }
   if (view.groups.length === 0) lines.push('(no server groups)');
+  for (const g of view.baselines ?? []) {
+    lines.push(`${g.name.padEnd(20)}${'-'.padEnd(10)}${(g.image ?? '-').padEnd(23)}${`${g.min}/${g.desired}/${g.max}`.padEnd(11)}${`${g.healthy}/${g.desired}`.padEnd(9)}${`${g.weight}%`.padEnd(9)}fresh canary baseline of ${g.deployment ?? '?'}`);
+  }
   lines.push('');
   lines.push(view.lock ? `lock       held by ${view.lock.deployment} until ${view.lock.expiresAt}` : 'lock       free');
   if (running) {

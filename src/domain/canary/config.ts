@@ -48,8 +48,13 @@ const userMetric = z.strictObject({
 
 export const canarySchema = z
   .strictObject({
-    /** `live` (default): the live group is the baseline. (`fresh`, a new group from the live image launched with the canary, is not built yet: refused.) */
-    baseline: z.optional(z.enum(['live'], { error: 'must be live (a fresh baseline group is not available yet)' })),
+    /**
+     * `live` (default): the live group is the baseline. `fresh`: a new group of the canary's size
+     * from the live group's launch template version, launched with the canary so both are equally
+     * young, given the canary's weight at each step, and deleted with the deployment. With `fresh`
+     * no weighted step may exceed 50 (the cluster config checks it: live keeps 100 − 2 × step).
+     */
+    baseline: z.optional(z.enum(['live', 'fresh'], { error: 'must be live or fresh' })),
     /** Score (0–100) at or above which a step's end promotes. Default 95. */
     pass: z.optional(z.number().check(z.gte(0, { error: 'must be from 0 to 100' }), z.lte(100, { error: 'must be from 0 to 100' }))),
     /** Score below which any look rolls back; between it and `pass`, the judge keeps watching. Default 75. */

@@ -48,12 +48,13 @@ export const targetGroupNameOf = (arn: string): string => arn.split(':targetgrou
 /**
  * The listener after undoing one deployment and nothing else: `before`, except what someone else
  * changed meanwhile — target groups they added keep their weights, authentication actions they
- * changed stay — with the deployment's own target group (named `ours`) taken out. Without any
+ * changed stay — with the deployment's own target groups (named in `ours`: the new group's, a fresh baseline's) taken out. Without any
  * foreign change this is exactly `before`, so a rollback never overwrites another's edit.
  */
-export function undoOwnChanges(current: Action[], before: Action[], ours: string): Action[] {
+export function undoOwnChanges(current: Action[], before: Action[], ours: string | readonly string[]): Action[] {
   const known = new Set(forwardTargets(before).map((t) => t.targetGroupArn));
-  const foreign = forwardTargets(current).filter((t) => !known.has(t.targetGroupArn) && targetGroupNameOf(t.targetGroupArn) !== ours);
+  const own = new Set(typeof ours === 'string' ? [ours] : ours);
+  const foreign = forwardTargets(current).filter((t) => !known.has(t.targetGroupArn) && !own.has(targetGroupNameOf(t.targetGroupArn)));
   const auth = (actions: Action[]) => JSON.stringify(actions.filter((a) => a.Type?.startsWith('authenticate-')));
   const authChanged = auth(current) !== auth(before);
   if (foreign.length === 0 && !authChanged) return before;

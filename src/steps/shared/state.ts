@@ -43,11 +43,25 @@ export interface Launched {
   /** ceil(desired × minHealthyPercent): healthy targets the traffic guard demands. */
   required: number;
   healthCheck: { intervalSeconds: number; healthyThreshold: number };
-  /** The listener's actions with the new target group added at weight 0 (health-checked, no traffic). */
+  /** With canary `baseline: fresh`: the baseline group (absent on a first deployment, which has no live image). */
+  baseline?: LaunchedBaseline;
+  /** The listener's actions with the new target group (and the baseline's) added at weight 0 (health-checked, no traffic). */
   staged: Action[];
   /** Epoch ms after which the health gate has failed. */
   deadline: number;
   waitSeconds: number;
+}
+
+/** The fresh baseline group LaunchGroup made beside the canary (canary `baseline: fresh`). */
+export interface LaunchedBaseline {
+  serverGroup: string;
+  targetGroupArn: string;
+  /** The launch template version it runs: the live group's, resolved to a number. */
+  launchTemplate: { id: string; version: number };
+  /** The canary's desired capacity. */
+  desired: number;
+  /** ceil(desired × minHealthyPercent), as for the canary. */
+  required: number;
 }
 
 export interface GateProgress {
@@ -104,6 +118,12 @@ export interface DeploymentState {
   swap: { kind: 'listener' | 'rule'; arn: string; before: Action[] };
   live?: LiveGroup;
   next: { serverGroup: string; sequence: number; targetGroupName: string };
+  /**
+   * With canary `baseline: fresh` and a live group: the names of the baseline group and its target
+   * group, decided (and recorded in the ledger's plan) before anything is created, so every undo
+   * finds them.
+   */
+  baseline?: { serverGroup: string; targetGroupName: string };
   startedAt: number;
   leaseSeconds: number;
   image?: ImageProgress;

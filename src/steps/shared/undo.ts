@@ -13,6 +13,7 @@ import { TAG } from '../../aws/tags.js';
 import { TrafficGuardViolation } from '../../domain/errors.js';
 import { logger } from '../../lambda/logger.js';
 import { count, METRIC } from '../../lambda/metrics.js';
+import { deleteBaseline } from './baseline.js';
 import { announce } from './observe.js';
 import { unpin } from './pinning.js';
 import { sameActions, undoOwnChanges } from './forward.js';
@@ -44,7 +45,7 @@ export async function undoDeployment(
   const kept: string[] = [];
   const point = options.point ?? (await readSwapPoint(state.swap.arn));
   // Exactly as Plan found it, unless someone else changed it meanwhile: then only this deployment's part is undone.
-  const restored = undoOwnChanges(point.actions, state.swap.before, state.next.targetGroupName);
+  const restored = undoOwnChanges(point.actions, state.swap.before, [state.next.targetGroupName, ...(state.baseline ? [state.baseline.targetGroupName] : [])]);
   const listenerRestored = !sameActions(point.actions, restored);
   if (listenerRestored) {
     const regains = await guardRestore(state, point.actions, restored, options.liveHealthy, options.liveDesired);
@@ -52,6 +53,9 @@ export async function undoDeployment(
     // Off the critical path: the live group gets back any capacity it lost meanwhile.
     if (regains && state.live) await restoreCapacity(state.live);
   }
+
+  // A fresh baseline has nothing to inspect (it runs the live image): it always goes.
+  if (state.baseline) deleted.push(...(await deleteBaseline(state.baseline, state.deployment)));
 
   const builders = await instancesTagged({ [TAG.deployment]: state.deployment, [TAG.role]: 'builder' });
   await terminateInstances(builders.map((i) => i.InstanceId as string));

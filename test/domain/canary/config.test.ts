@@ -60,7 +60,8 @@ describe('the canary section', () => {
     ['marginal above pass', { ...STEPPED, canary: { pass: 80, marginal: 90 } }, 'canary.marginal', 'at most pass (80)'],
     ['a confidence out of range', { ...STEPPED, canary: { errorRate: { confidence: 1.5 } } }, 'canary.errorRate.confidence', '0.9999'],
     ['an unknown baseline', { ...STEPPED, canary: { baseline: 'old' } }, 'canary.baseline', 'must be live'],
-    ['a fresh baseline (not built yet)', { ...STEPPED, canary: { baseline: 'fresh' } }, 'canary.baseline', 'not available yet'],
+    ['a step above 50 with a fresh baseline', { ...STEPPED, traffic: { steps: [10, 60, 100], waitSeconds: 300 }, canary: { baseline: 'fresh' } }, 'traffic.steps[1]', 'at most 50 with canary.baseline fresh'],
+    ['a first step above 50 with a fresh baseline', { ...STEPPED, traffic: { steps: [75, 100], waitSeconds: 300 }, canary: { baseline: 'fresh' } }, 'traffic.steps[0]', 'got 75'],
     ['a misspelt key', { ...STEPPED, canary: { passScore: 90 } }, 'canary.passScore', 'unknown'],
     ['a user metric named like a built-in', { ...STEPPED, canary: { metrics: [{ name: 'errorRate', namespace: 'N', metricName: 'M', dimensions: [{ name: 'A', value: '{serverGroup}' }] }] } }, 'canary.metrics[0].name', 'already a metric name'],
     ['a bad statistic', { ...STEPPED, canary: { metrics: [{ name: 'm', namespace: 'N', metricName: 'M', dimensions: [{ name: 'A', value: 'x' }], stat: 'Median' }] } }, 'canary.metrics[0].stat', 'percentile'],
@@ -70,5 +71,20 @@ describe('the canary section', () => {
     // Assess
     expect(e.field).toBe(field);
     expect(e.problem).toContain(problem);
+  });
+
+  it('accepts a fresh baseline with every weighted step at most 50 (50 itself included)', () => {
+    // Act
+    const c = parseClusterConfig({ ...STEPPED, traffic: { steps: [10, 25, 50, 100], waitSeconds: 300 }, canary: { baseline: 'fresh' } }, 'web-prod');
+    // Assess
+    expect(c.canary?.baseline).toBe('fresh');
+    expect(c.traffic.steps).toEqual([10, 25, 50, 100]);
+  });
+
+  it('lets the live baseline take steps above 50', () => {
+    // Act
+    const c = parseClusterConfig({ ...STEPPED, traffic: { steps: [10, 90, 100], waitSeconds: 300 }, canary: { baseline: 'live' } }, 'web-prod');
+    // Assess
+    expect(c.traffic.steps).toEqual([10, 90, 100]);
   });
 });

@@ -57,6 +57,8 @@ describe('the runs the permissions are derived from', () => {
       'canary-steps': ['SUCCEEDED', 'teardown done'],
       'subtle-errors': ['FAILED'],
       'noisy-healthy': ['SUCCEEDED', 'teardown done'],
+      'fresh-baseline': ['SUCCEEDED', 'teardown done'],
+      'fresh-baseline-subtle-errors': ['FAILED'],
       approval: ['SUCCEEDED'],
     });
     const callers = new Set(observed.calls.map((c) => c.caller));

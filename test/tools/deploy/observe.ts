@@ -31,7 +31,18 @@ export interface Observed {
 /** The functions that create teardown schedules (and so pass the scheduler role). */
 export const SCHEDULE_CREATORS = ['finalize', 'manualRollback', 'recover', 'teardown'];
 
-export const SCENARIOS = ['happy', 'unhealthy-release', 'bake-failure', 'alarm-during-shift', 'first-deploy', 'canary-steps', 'subtle-errors', 'noisy-healthy'] as const;
+export const SCENARIOS = [
+  'happy',
+  'unhealthy-release',
+  'bake-failure',
+  'alarm-during-shift',
+  'first-deploy',
+  'canary-steps',
+  'subtle-errors',
+  'noisy-healthy',
+  'fresh-baseline',
+  'fresh-baseline-subtle-errors',
+] as const;
 
 export async function observe(): Promise<Observed> {
   const observed: Observed = { calls: [], settings: new Map(), outcomes: {}, account: '', region: '' };
