@@ -19,6 +19,9 @@
  *
  * lambda-env-credentials: the SDK's default credential chain, replaced by its first link (the
  * environment), which is where Lambda puts the function's credentials.
+ *
+ * small-lru: mnemonist's LRU cache (the SDK's endpoint-discovery cache, built by DynamoDB's client
+ * even when discovery is off) replaced by a Map-based class with the same methods.
  */
 /* global require, module */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- serverless-esbuild loads this file with require().
@@ -85,4 +88,12 @@ const lambdaCredentials = {
   },
 };
 
-module.exports = [schemaKeys, packageVersion, lambdaCredentials];
+/** The endpoint cache's LRU map from a small Map-based class: see small-lru.mjs. */
+const smallLru = {
+  name: 'small-lru',
+  setup(build) {
+    build.onResolve({ filter: /^mnemonist\/lru-cache(\.js)?$/ }, () => ({ path: require.resolve('./small-lru.mjs') }));
+  },
+};
+
+module.exports = [schemaKeys, packageVersion, lambdaCredentials, smallLru];
