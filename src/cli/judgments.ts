@@ -1,6 +1,7 @@
 /**
  * Canary judgments as `history` and `report` show them, read from the ledger's
- * `judgment#<deployment>#<nnnn>` items (src/steps/judge-canary.ts writes one per look).
+ * `judgment#<deployment>#<nnnn>` items (src/steps/judge-canary.ts writes one per look, and
+ * src/steps/request-approval.ts a failing look while a step waits for a person).
  */
 import { type JudgmentRecord, listJudgments } from '../aws/store.js';
 
@@ -25,6 +26,8 @@ export interface JudgmentView {
   metrics: MetricView[];
   /** The fresh baseline group the canary was compared with (canary `baseline: fresh`); absent when it was the live group. */
   freshBaseline?: string;
+  /** `approval`: a look taken while the step waited for a person. */
+  during?: 'approval';
 }
 
 const BAD = new Set(['high', 'low']);
@@ -48,6 +51,7 @@ export function judgmentView(j: JudgmentRecord): JudgmentView {
     failing,
     metrics,
     ...(j.baselineSource === 'fresh' ? { freshBaseline: j.baseline } : {}),
+    ...(j.during === 'approval' ? { during: 'approval' as const } : {}),
   };
 }
 
@@ -57,5 +61,5 @@ export async function readJudgments(cluster: string, deployment: string): Promis
 
 /** `step 25% score 42 fail (errorRate)`: one look in a line. */
 export function judgmentLine(j: JudgmentView): string {
-  return `step ${j.step}% score ${j.score === null ? '-' : Math.round(j.score)} ${j.decision}${j.failing.length > 0 ? ` (${j.failing.join(', ')})` : ''}${j.freshBaseline ? ` vs fresh baseline ${j.freshBaseline}` : ''}`;
+  return `step ${j.step}% score ${j.score === null ? '-' : Math.round(j.score)} ${j.decision}${j.failing.length > 0 ? ` (${j.failing.join(', ')})` : ''}${j.freshBaseline ? ` vs fresh baseline ${j.freshBaseline}` : ''}${j.during === 'approval' ? ' while waiting for approval' : ''}`;
 }

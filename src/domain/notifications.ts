@@ -83,6 +83,8 @@ export interface Judgment {
   /** Metrics that made the judgment fail (or marginal), worst first; absent on older records. */
   failing?: string[];
   metrics: unknown[];
+  /** `approval`: a look while the step waited for a person (only a failing one is recorded). */
+  during?: 'approval';
 }
 
 export interface CanaryJudgedDetail extends DetailBase, Judgment {

@@ -6,12 +6,10 @@
  * step itself moves no traffic: SwapTargetGroup, which runs next, holds the step while the
  * judgment says so.
  */
-import { metricData } from '../aws/cloudwatch.js';
 import { putJudgment } from '../aws/store.js';
-import { metricRules, thresholds } from '../domain/canary/rules.js';
-import { judge } from '../domain/canary/judge.js';
-import { planQueries, window } from '../domain/canary/metrics.js';
+import { thresholds } from '../domain/canary/rules.js';
 import { CanaryFailed, InvalidInput } from '../domain/errors.js';
+import { lookAtCanary } from './shared/canary-look.js';
 import { announce } from './shared/observe.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, JudgmentProgress, Launched, TrafficProgress } from './shared/state.js';
@@ -28,40 +26,17 @@ export async function judgeCanary(state: DeploymentState): Promise<JudgmentProgr
   const looks = previous?.looks ?? 0;
   const extended = previous?.extended?.stepIndex === traffic.stepIndex ? previous.extended : undefined;
   const progress = { since, stepIndex: traffic.stepIndex, looks, ...(extended ? { extended } : {}) };
-  if (!state.live) return { ...progress, decision: 'skipped', score: null };
-
-  const rules = metricRules(canaryConfig);
-  const { pass, marginal, extendMinutes } = thresholds(canaryConfig);
-  const { start, end, minutes } = window(since, now);
-  // A fresh baseline (launched with the canary, as young as it) when there is one; else the live group.
-  const baseline = launched.baseline ?? state.live;
-  const baselineSource: 'live' | 'fresh' = launched.baseline ? 'fresh' : 'live';
-  const plan = planQueries(rules, canaryConfig, { canary: launched, baseline }, state.swap.arn, minutes);
-  const series = plan.assemble(await metricData(plan.queries, start, end));
   const final = now >= (extended?.until ?? traffic.stepEndsAt);
-  const verdict = judge(rules, series, { pass, marginal, final, extended: extended !== undefined, canExtend: extendMinutes > 0 });
-
-  const record = {
-    deployment: state.deployment,
-    seq: looks,
-    at: now,
-    stepIndex: traffic.stepIndex,
-    step: traffic.step,
-    canary: launched.serverGroup,
-    baseline: baseline.serverGroup,
-    baselineSource,
-    score: verdict.score,
-    decision: verdict.decision,
-    reason: verdict.reason,
-    failing: verdict.failing,
-    metrics: verdict.metrics,
-  };
+  const look = await lookAtCanary(state, canaryConfig, { since, now, final, extended: extended !== undefined });
+  if (!look) return { ...progress, decision: 'skipped', score: null };
+  const { verdict } = look;
+  const record = { ...look.record, seq: looks };
   await putJudgment(state.cluster, record);
   // A notification that fails is a warning, never the judgment's outcome.
   const warning = await announce('Deployment Canary Judged', { cluster: state.cluster, release: state.release, ...record });
 
   if (verdict.decision === 'fail') throw new CanaryFailed(launched.serverGroup, verdict.failing, verdict.reason);
   const next = { ...progress, looks: looks + 1, score: verdict.score, ...(warning ? { warnings: [warning] } : {}) };
-  if (verdict.decision === 'extend') return { ...next, decision: 'extend', extended: { stepIndex: traffic.stepIndex, until: now + extendMinutes * 60_000 } };
+  if (verdict.decision === 'extend') return { ...next, decision: 'extend', extended: { stepIndex: traffic.stepIndex, until: now + thresholds(canaryConfig).extendMinutes * 60_000 } };
   return { ...next, decision: verdict.decision };
 }

@@ -2,17 +2,21 @@
  * RequestApproval: the state machine waits here (`.waitForTaskToken`) before a traffic step that
  * needs a person's go-ahead. The wait runs in slices (APPROVAL_SLICE_SECONDS, domain/approval.ts):
  * each slice first looks at the watched alarms (one in ALARM fails the Task with AlarmTriggered,
- * and the deployment rolls back before anyone answers), then, once the request's window has closed,
+ * and the deployment rolls back before anyone answers) and, for a cluster with a canary judge and a
+ * canary taking traffic, has the judge look again (a failing look fails the Task with CanaryFailed);
+ * then, once the request's window has closed,
  * fails it with ApprovalTimedOut (the state machine applies onTimeout); otherwise it records this
  * slice's task token in the ledger, where promote/reject find it (src/aws/approvals.ts). The first
  * slice announces "Approval Requested". Its own result is ignored: the Task ends when someone
  * answers the token, or at the slice's timeout.
  */
 import { alarmsInAlarm } from '../aws/cloudwatch.js';
-import { setApproval } from '../aws/store.js';
+import { putJudgment, setApproval } from '../aws/store.js';
 import type { ApprovalAnswer } from '../domain/approval.js';
-import { AlarmTriggered, ApprovalTimedOut, InvalidInput } from '../domain/errors.js';
-import { requestApproval as announceApprovalRequest } from './shared/observe.js';
+import { AlarmTriggered, ApprovalTimedOut, CanaryFailed, InvalidInput } from '../domain/errors.js';
+import { logger } from '../lambda/logger.js';
+import { lookAtCanary } from './shared/canary-look.js';
+import { announce, requestApproval as announceApprovalRequest } from './shared/observe.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, TrafficProgress } from './shared/state.js';
 
@@ -38,6 +42,7 @@ export async function requestApproval(event: ApprovalEvent): Promise<{ requested
   const watched = [...new Set([...state.config.traffic.alarmNames, ...state.config.healthGate.alarmNames])];
   const firing = await alarmsInAlarm(watched);
   if (firing.length > 0) throw new AlarmTriggered(firing);
+  await watchCanary(state, now);
   if (event.again === true && now >= expiresAt) throw new ApprovalTimedOut(new Date(expiresAt).toISOString());
   const answer: Omit<ApprovalAnswer, 'by' | 'at'> = { stepIndex: request.stepIndex, approved: true };
   const pending = { token: event.token, stepIndex: request.stepIndex, step: request.step, requestedAt, expiresAt, output: JSON.stringify(answer) };
@@ -54,4 +59,29 @@ export async function requestApproval(event: ApprovalEvent): Promise<{ requested
     respond: `promote or reject the cluster's deployment (docs/deploy.md, Manual approval); without an answer: ${state.config.approval?.onTimeout ?? 'rollback'}`,
   });
   return { requested: true, stepIndex: request.stepIndex };
+}
+
+/**
+ * The canary keeps serving its step while a person decides, so the judge keeps looking: an early
+ * look (final: false, so at EARLY_CONFIDENCE and failing only on a critical metric or a score
+ * below marginal) over every minute since the step began. Only a failing look is recorded, as the
+ * deployment's next judgment with `during: 'approval'`: a wait of hours would otherwise write a
+ * judgment a minute. Nothing to judge before the first step, or without a baseline.
+ */
+async function watchCanary(state: DeploymentState, now: number): Promise<void> {
+  const canaryConfig = state.config.canary;
+  const traffic = state.traffic as TrafficProgress;
+  const canary = state.launched?.serverGroup;
+  if (!canaryConfig || !canary || !((traffic.weights[canary] ?? 0) > 0)) return;
+  const judged = state.judgment?.stepIndex === traffic.stepIndex ? state.judgment : undefined;
+  const since = judged?.since ?? (traffic.stepEndsAt ?? now) - traffic.waitSeconds * 1000;
+  const look = await lookAtCanary(state, canaryConfig, { since, now, final: false, extended: false });
+  if (!look) return;
+  logger.info('canary watched during approval', { cluster: state.cluster, deployment: state.deployment, decision: look.verdict.decision, score: look.verdict.score, reason: look.verdict.reason });
+  if (look.verdict.decision !== 'fail') return;
+  const record = { ...look.record, seq: judged?.looks ?? 0, during: 'approval' as const };
+  await putJudgment(state.cluster, record);
+  // A notification that fails is only logged and counted: the rollback is what matters.
+  await announce('Deployment Canary Judged', { cluster: state.cluster, release: state.release, ...record });
+  throw new CanaryFailed(canary, look.verdict.failing, `${look.verdict.reason} (while waiting for approval)`);
 }

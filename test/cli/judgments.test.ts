@@ -121,3 +121,17 @@ describe('a judgment against a fresh baseline', () => {
   });
 });
 
+
+describe('a judgment taken while waiting for approval', () => {
+  it('says so in the view and the history line', () => {
+    // Prepare
+    const record = { deployment: 'd', seq: 3, at: 0, stepIndex: 0, step: 10, canary: 'web-prod-v002', baseline: 'web-prod-v001', baselineSource: 'live' as const, score: 50, decision: 'fail', reason: 'critical metric failed', failing: ['errorRate'], metrics: [] };
+    // Act
+    const during = judgmentView({ ...record, during: 'approval' });
+    const step = judgmentView(record);
+    // Assess
+    expect(during.during).toBe('approval');
+    expect(judgmentLine(during)).toBe('step 10% score 50 fail (errorRate) while waiting for approval');
+    expect(step).not.toHaveProperty('during');
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { pendingApproval, promote, reject } from '../../src/aws/approvals.js';
-import { getDeployment, lockHolder, setApproval } from '../../src/aws/store.js';
+import { getDeployment, listJudgments, lockHolder, setApproval } from '../../src/aws/store.js';
 import { ApprovalNotPending } from '../../src/domain/errors.js';
 import { DemoSession } from '../../local/demo.js';
 import { snapshotCluster } from '../../local/inspect.js';
@@ -227,20 +227,48 @@ describe('promote with nothing to answer', () => {
 });
 
 describe('approval with the canary judge', () => {
-  it('judges again after the promote: a canary that went bad while a person decided is rolled back, not promoted', async () => {
-    // Prepare: healthy through the 10 % step, then 1.1.0 starts failing 5 % of requests while the approval waits
-    session = await DemoSession.create('happy', 1, { steps: [10, 100], stepWaitSeconds: 300, canary: {}, approval: { beforeSteps: [100], timeoutMinutes: 30 } });
+  /** A judged deployment 10 → 100 (five-minute step) that has reached its approval request. */
+  async function judgedWaiting() {
+    session = await DemoSession.create('happy', 1, { steps: [10, 100], stepWaitSeconds: 300, canary: {}, approval: { beforeSteps: [100], timeoutMinutes: 60 } });
     const s = session;
     await s.upload();
     await s.cloud.clock.runUntil(() => s.cloud.log.calls.some((c) => c.caller === 'requestApproval' && c.operation === 'PutEvents'), { limitMs: 3600_000 });
+    return s;
+  }
+  const approvalLooks = (s: DemoSession) => s.cloud.log.calls.filter((c) => c.caller === 'requestApproval' && c.operation === 'GetMetricData').length;
+
+  it('keeps judging while a person decides: a canary that goes bad is rolled back during the wait, before anyone answers', async () => {
+    // Prepare: healthy through the 10 % step; then 1.1.0 starts failing 5 % of requests
+    const s = await judgedWaiting();
+    const wentBad = Date.now();
     s.cloud.apps.set('1.1.0', { errorRate: 0.05 });
-    await s.cloud.clock.advance(6 * 60_000);
     // Act
-    await promote('web-prod', 'grace');
     const done = await s.awaitExecutions(1);
-    // Assess
+    const late = await refusal(promote('web-prod', 'grace'));
+    // Assess: rolled back within minutes of the 60-minute window, on the critical metric
     expect(done.error).toBe('CanaryFailed');
     expect(done.cause).toContain('failed on errorRate');
+    expect(done.cause).toContain('while waiting for approval');
+    expect((done.stoppedAt ?? Infinity) - wentBad).toBeLessThan(10 * 60_000);
     expect(s.traffic()).toEqual({ 'web-prod-v001': 100 });
+    expect(late.reason).toMatch(/no deployment is running/);
+    const judgments = await listJudgments('web-prod', done.name);
+    expect(judgments.at(-1)).toMatchObject({ decision: 'fail', during: 'approval', stepIndex: 0, step: 10, failing: ['errorRate'] });
+    expect(judgments.filter((j) => j.during === 'approval')).toHaveLength(1);
+  });
+
+  it('a healthy canary waits out its approval with a look every slice and nothing recorded; promote carries on', async () => {
+    // Prepare
+    const s = await judgedWaiting();
+    const before = approvalLooks(s);
+    // Act: twenty minutes without an answer, then promote
+    await s.cloud.clock.advance(20 * 60_000);
+    const looks = approvalLooks(s) - before;
+    await promote('web-prod', 'heidi');
+    const done = await s.awaitExecutions(1);
+    // Assess
+    expect(looks).toBeGreaterThanOrEqual(19);
+    expect(done.status).toBe('SUCCEEDED');
+    expect((await listJudgments('web-prod', done.name)).filter((j) => j.during === 'approval')).toEqual([]);
   });
 });

@@ -246,6 +246,12 @@ if (judgeBench) {
   for (const c of judgeBench.classes) rows.push([`  ${c.name}`, `${c.rolledBack}/${c.runs} rolled back${c.bad ? `, median detection ${fmt(c.medianDetectionSeconds, ' s')}` : ''}`, c.bad ? 'all' : 'none']);
   const p = judgeBench.pipeline;
   rows.push(['canary judge (whole deployments)', `${p.runs} runs: false rollbacks ${pct(p.falseRollbackRate)}, misses ${pct(p.missRate)}, median traffic → restored ${fmt(p.medianDetectionSeconds, ' s')}`, '']);
+  const w = judgeBench.approvalWait;
+  rows.push([
+    `canary judge during a ${w.minutes}-minute approval wait (simulated series)`,
+    `${w.classes.map((c) => `${c.name} ${c.falseRollbacks}/${c.runs}`).join(', ')} rolled back by a look every minute: ${pct(w.falseRollbackRate)}`,
+    '≤ 1 %',
+  ]);
 }
 if (cloud) rows.push(['embedded cloud, 100 instances, 1 h', `${cloud.simulatedSecondsPerWallSecond} simulated s per wall s, peak RSS ${cloud.peakRssMb} MB, heap ${cloud.peakHeapMb} MB`, '']);
 

@@ -60,6 +60,7 @@ describe('the runs the permissions are derived from', () => {
       'fresh-baseline': ['SUCCEEDED', 'teardown done'],
       'fresh-baseline-subtle-errors': ['FAILED'],
       approval: ['SUCCEEDED'],
+      'approval-canary': ['FAILED CanaryFailed'],
     });
     const callers = new Set(observed.calls.map((c) => c.caller));
     expect([...callers].sort()).toEqual(functionKeys().sort());

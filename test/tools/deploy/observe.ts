@@ -64,12 +64,17 @@ export async function observe(): Promise<Observed> {
     },
   });
   try {
-    for (const name of [...SCENARIOS, APPROVAL]) {
-      const s = name === APPROVAL ? await DemoSession.create('happy', 1, { steps: [10, 100], stepWaitSeconds: 60, approval: {} }) : await DemoSession.create(name, 1);
+    for (const name of [...SCENARIOS, APPROVAL, APPROVAL_CANARY]) {
+      const s =
+        name === APPROVAL
+          ? await DemoSession.create('happy', 1, { steps: [10, 100], stepWaitSeconds: 60, approval: {} })
+          : name === APPROVAL_CANARY
+            ? await DemoSession.create('happy', 1, { steps: [10, 100], stepWaitSeconds: 300, canary: {}, approval: {} })
+            : await DemoSession.create(name, 1);
       try {
         observed.account = s.cloud.accountId;
         observed.region = s.cloud.region;
-        observed.outcomes[name] = name === 'happy' ? await extendedHappy(s) : name === APPROVAL ? await approved(s) : await plain(s);
+        observed.outcomes[name] = name === 'happy' ? await extendedHappy(s) : name === APPROVAL ? await approved(s) : name === APPROVAL_CANARY ? await wentBad(s) : await plain(s);
         for (const c of s.cloud.log.calls) {
           if (c.caller) observed.calls.push({ caller: c.caller, service: c.service, operation: c.operation, input: c.input });
         }
@@ -91,6 +96,17 @@ async function approved(s: DemoSession): Promise<string[]> {
   await s.cloud.clock.runUntil(() => s.cloud.log.calls.some((c) => c.caller === 'requestApproval' && c.operation === 'PutEvents'), { limitMs: 3600_000 });
   await promote(s.world.cluster, 'iam test');
   return [(await s.awaitExecutions(1)).status];
+}
+
+/** Not a demo scenario either: a judged canary that starts failing while the approval waits. */
+const APPROVAL_CANARY = 'approval-canary';
+
+async function wentBad(s: DemoSession): Promise<string[]> {
+  await s.upload();
+  await s.cloud.clock.runUntil(() => s.cloud.log.calls.some((c) => c.caller === 'requestApproval' && c.operation === 'PutEvents'), { limitMs: 3600_000 });
+  s.cloud.apps.set('1.1.0', { errorRate: 0.05 });
+  const done = await s.awaitExecutions(1);
+  return [`${done.status} ${done.error}`];
 }
 
 /** The scenario as the demo runs it: upload, the deployment, the old group's teardown. */

@@ -116,6 +116,54 @@ export function seriesRun(c: JudgeClass, seed: number): RunOutcome {
   return { rolledBack: false };
 }
 
+/**
+ * A healthy release waiting for a person at 10 % (RequestApproval's looks): after the step's five
+ * minutes, a look every minute for `minutes`, each an early look (final: false) over every minute
+ * since the step began. True when one of them fails: a false rollback.
+ */
+export function approvalWaitRun(c: JudgeClass, seed: number, minutes: number): boolean {
+  const rng = new Rng(seed);
+  const rules = metricRules({});
+  const { pass, marginal } = thresholds({});
+  const canaryRequests = Math.round(REQUESTS_PER_MINUTE * 0.1);
+  const metrics = (model: ReleaseModel, n: number) => {
+    const d = drawMinute(rng, n, model.errorRate, model.latency);
+    return [d.failed / n, percentile(d.samples, 50), percentile(d.samples, 99), n] as const;
+  };
+  const drawn: { canary: readonly number[]; baseline: readonly number[] }[] = [];
+  const stepMinutes = STEP_SECONDS / 60;
+  for (let m = 0; m < stepMinutes + minutes; m++) drawn.push({ canary: metrics(c.canary, canaryRequests), baseline: metrics(c.baseline, REQUESTS_PER_MINUTE - canaryRequests) });
+  for (let now = stepMinutes + 1; now <= stepMinutes + minutes; now++) {
+    const seen = drawn.slice(0, now);
+    const pick = (k: number) => ({ canary: seen.map((d) => d.canary[k] as number), baseline: seen.map((d) => d.baseline[k] as number) });
+    const requests = pick(3);
+    const series = new Map<string, Series>([
+      ['errorRate', { ...pick(0), canaryWeights: requests.canary, baselineWeights: requests.baseline }],
+      ['latencyP50', pick(1)],
+      ['latencyP99', pick(2)],
+    ]);
+    if (judge(rules, series, { pass, marginal, final: false, extended: false, canExtend: true }).decision === 'fail') return true;
+  }
+  return false;
+}
+
+export interface ApprovalWaitBench {
+  minutes: number;
+  /** Per healthy class: runs, and how many a look during the wait rolled back. */
+  classes: { name: string; runs: number; falseRollbacks: number }[];
+  falseRollbackRate: number;
+}
+
+export function runApprovalWaitBench(runsPerClass: number, minutes = 180, seed = 1): ApprovalWaitBench {
+  const classes = JUDGE_CLASSES.filter((c) => !c.bad).map((c, ci) => ({
+    name: c.name,
+    runs: runsPerClass,
+    falseRollbacks: Array.from({ length: runsPerClass }, (_, r) => approvalWaitRun(c, seed * 2_000_003 + ci * 100_000 + r, minutes)).filter(Boolean).length,
+  }));
+  const runs = classes.reduce((n, c) => n + c.runs, 0);
+  return { minutes, classes, falseRollbackRate: classes.reduce((n, c) => n + c.falseRollbacks, 0) / Math.max(1, runs) };
+}
+
 export interface ClassResult {
   name: string;
   bad: boolean;
@@ -210,6 +258,8 @@ export interface JudgeBench {
   method: string;
   classes: ClassResult[];
   pipeline: { runs: number; falseRollbackRate: number; missRate: number; medianDetectionSeconds: number | null; classes: ClassResult[] };
+  /** Healthy canaries looked at every minute of a long approval wait. */
+  approvalWait: ApprovalWaitBench;
 }
 
 function totals({ classes, detections }: BenchRuns) {
@@ -232,5 +282,6 @@ export async function runJudgeBench(seriesRuns = 1000, pipelineRuns = 5): Promis
     method: `simulated: the judge alone on per-minute series drawn from the embedded cloud's request model (${seriesRuns} seeded runs per class; detection = canary's first traffic → the failing look); pipeline: ${pipelineRuns} whole deployments per class on the embedded cloud (detection = canary's first traffic → listener restored)`,
     classes: series.classes,
     pipeline: { ...totals(pipeline), classes: pipeline.classes },
+    approvalWait: runApprovalWaitBench(seriesRuns),
   };
 }
