@@ -142,7 +142,7 @@ export class Checks {
   }
 
   private get leaseMs(): number {
-    return leaseFor(parseClusterConfig(this.world.session.world.config, this.world.cluster)) * 1000;
+    return leaseFor(parseClusterConfig(this.world.config, this.world.cluster)) * 1000;
   }
 
   private schedules(): string[] {

@@ -29,6 +29,8 @@ export class ScenarioWorld {
     readonly session: DemoSession,
     readonly shape: WorldShape,
     private readonly images: Map<string, string>,
+    /** The cluster config as this world wrote it (the demo's, with the shape's judge, approval and settings). */
+    readonly config: DemoSession['world']['config'],
   ) {}
 
   static async create(shape: WorldShape, cloudSeed: number): Promise<ScenarioWorld> {
@@ -42,17 +44,18 @@ export class ScenarioWorld {
       retainMinutes: shape.retainMinutes,
     });
     try {
-      const config = session.world.config;
-      await putClusterConfig(session.world.cluster, {
-        ...config,
-        healthGate: { ...config.healthGate, minHealthyPercent: shape.minHealthyPercent },
-        teardown: { ...config.teardown, scaleDownOld: shape.scaleDownOld },
+      const base = session.world.config;
+      const config = {
+        ...base,
+        healthGate: { ...base.healthGate, minHealthyPercent: shape.minHealthyPercent },
+        teardown: { ...base.teardown, scaleDownOld: shape.scaleDownOld },
         ...(judged(shape) ? { canary: freshBaseline(shape) ? { baseline: 'fresh' as const } : {} } : {}),
         ...(shape.approval ? { approval: { beforeSteps: [100], timeoutMinutes: 5 } } : {}),
-      });
+      };
+      await putClusterConfig(session.world.cluster, config);
       const images = new Map<string, string>();
       if (shape.prebaked) for (const release of RELEASES) images.set(release, await registerImage(session.world.cluster, release));
-      return new ScenarioWorld(session, shape, images);
+      return new ScenarioWorld(session, shape, images, config);
     } catch (err) {
       session.dispose();
       throw err;

@@ -35,6 +35,13 @@ interface Regression {
 
 const REGRESSIONS: Regression[] = [
   {
+    name: "Plan is denied recording the deployment and releasing the lock, in a cluster with an approval: the lock waits for the lease the approval lengthens (the checker's lease left the approval out)",
+    seed: 2140,
+    world: { instances: 1, prebaked: false, entry: 'eventbridge', healthGateMinutes: 3, approval: true },
+    faults: [{ kind: 'aws-error', service: 'dynamodb', error: 'denied', phase: 'before', times: 2, skip: 2 }],
+    outcome: 'failedClean',
+  },
+  {
     name: 'Plan fails after taking the lock (recording the deployment is denied): PlanFailed released the lock',
     seed: 196,
     world: { instances: 2 },
