@@ -88,6 +88,12 @@ const BACKGROUND_ERRORS = 0.001;
 /** Noisy but healthy: more background errors and a long latency tail, both releases alike (also a class of the judge's bench). */
 export const NOISY = { errorRate: 0.003, latency: { medianSeconds: 0.05, p99Seconds: 0.4, jitter: 0.1 } };
 
+/** 1.1.0 fails 1.5 % of requests against the 0.1 % background: below the LB-wide alarm, not the judge. */
+const subtleErrors: Scenario['arm'] = (cloud, release) => {
+  cloud.apps.defaults.errorRate = BACKGROUND_ERRORS;
+  cloud.apps.set(release, { errorRate: 0.015 });
+};
+
 export const JUDGED_SCENARIOS: Record<string, Scenario> = {
   'slow-release': {
     name: 'slow-release',
@@ -105,10 +111,7 @@ export const JUDGED_SCENARIOS: Record<string, Scenario> = {
     summary: '1.1.0 fails 1.5 % of requests against 0.1 % for 1.0.0, far below the LB-wide 5xx alarm: the canary judge rolls back on errorRate',
     world: JUDGED,
     expect: 'rolled-back',
-    arm: (cloud, release) => {
-      cloud.apps.defaults.errorRate = BACKGROUND_ERRORS;
-      cloud.apps.set(release, { errorRate: 0.015 });
-    },
+    arm: subtleErrors,
   },
   'noisy-healthy': {
     name: 'noisy-healthy',
@@ -134,10 +137,7 @@ export const JUDGED_SCENARIOS: Record<string, Scenario> = {
     summary: 'subtle-errors judged against a fresh baseline: 1.1.0 fails 1.5 % of requests, the judge rolls back on errorRate, canary and baseline both deleted',
     world: FRESH,
     expect: 'rolled-back',
-    arm: (cloud, release) => {
-      cloud.apps.defaults.errorRate = BACKGROUND_ERRORS;
-      cloud.apps.set(release, { errorRate: 0.015 });
-    },
+    arm: subtleErrors,
   },
 };
 

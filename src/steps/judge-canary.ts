@@ -6,11 +6,9 @@
  * step itself moves no traffic: SwapTargetGroup, which runs next, holds the step while the
  * judgment says so.
  */
-import { putJudgment } from '../aws/store.js';
 import { thresholds } from '../domain/canary/rules.js';
 import { CanaryFailed, InvalidInput } from '../domain/errors.js';
-import { lookAtCanary } from './shared/canary-look.js';
-import { announce } from './shared/observe.js';
+import { lookAtCanary, lookSince, recordJudgment } from './shared/canary-look.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, JudgmentProgress, Launched, TrafficProgress } from './shared/state.js';
 
@@ -22,7 +20,7 @@ export async function judgeCanary(state: DeploymentState): Promise<JudgmentProgr
   const traffic = state.traffic as TrafficProgress & { stepEndsAt: number };
   const now = Date.now();
   const previous = state.judgment;
-  const since = previous?.since ?? traffic.stepEndsAt - state.config.traffic.waitSeconds * 1000;
+  const since = lookSince(state, now);
   const looks = previous?.looks ?? 0;
   const extended = previous?.extended?.stepIndex === traffic.stepIndex ? previous.extended : undefined;
   const progress = { since, stepIndex: traffic.stepIndex, looks, ...(extended ? { extended } : {}) };
@@ -30,10 +28,7 @@ export async function judgeCanary(state: DeploymentState): Promise<JudgmentProgr
   const look = await lookAtCanary(state, canaryConfig, { since, now, final, extended: extended !== undefined });
   if (!look) return { ...progress, decision: 'skipped', score: null };
   const { verdict } = look;
-  const record = { ...look.record, seq: looks };
-  await putJudgment(state.cluster, record);
-  // A notification that fails is a warning, never the judgment's outcome.
-  const warning = await announce('Deployment Canary Judged', { cluster: state.cluster, release: state.release, ...record });
+  const warning = await recordJudgment(state, { ...look.record, seq: looks });
 
   if (verdict.decision === 'fail') throw new CanaryFailed(launched.serverGroup, verdict.failing, verdict.reason);
   const next = { ...progress, looks: looks + 1, score: verdict.score, ...(warning ? { warnings: [warning] } : {}) };

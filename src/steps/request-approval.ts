@@ -11,12 +11,12 @@
  * answers the token, or at the slice's timeout.
  */
 import { alarmsInAlarm } from '../aws/cloudwatch.js';
-import { putJudgment, setApproval } from '../aws/store.js';
+import { setApproval } from '../aws/store.js';
 import type { ApprovalAnswer } from '../domain/approval.js';
 import { AlarmTriggered, ApprovalTimedOut, CanaryFailed, InvalidInput } from '../domain/errors.js';
 import { logger } from '../lambda/logger.js';
-import { lookAtCanary } from './shared/canary-look.js';
-import { announce, requestApproval as announceApprovalRequest } from './shared/observe.js';
+import { lookAtCanary, lookSince, recordJudgment } from './shared/canary-look.js';
+import { requestApproval as announceApprovalRequest } from './shared/observe.js';
 import { LAUNCHED, PLANNED, requireState } from './shared/require-state.js';
 import type { DeploymentState, TrafficProgress } from './shared/state.js';
 
@@ -64,24 +64,20 @@ export async function requestApproval(event: ApprovalEvent): Promise<{ requested
 /**
  * The canary keeps serving its step while a person decides, so the judge keeps looking: an early
  * look (final: false, so at EARLY_CONFIDENCE and failing only on a critical metric or a score
- * below marginal) over every minute since the step began. Only a failing look is recorded, as the
- * deployment's next judgment with `during: 'approval'`: a wait of hours would otherwise write a
- * judgment a minute. Nothing to judge before the first step, or without a baseline.
+ * below marginal) over the same minutes JudgeCanary pools (since the canary first took traffic).
+ * Only a failing look is recorded, as the deployment's next judgment with `during: 'approval'`: a
+ * wait of hours would otherwise write a judgment a minute. Nothing to judge before the first step, or without a baseline.
  */
 async function watchCanary(state: DeploymentState, now: number): Promise<void> {
   const canaryConfig = state.config.canary;
   const traffic = state.traffic as TrafficProgress;
   const canary = state.launched?.serverGroup;
   if (!canaryConfig || !canary || !((traffic.weights[canary] ?? 0) > 0)) return;
-  const judged = state.judgment?.stepIndex === traffic.stepIndex ? state.judgment : undefined;
-  const since = judged?.since ?? (traffic.stepEndsAt ?? now) - traffic.waitSeconds * 1000;
-  const look = await lookAtCanary(state, canaryConfig, { since, now, final: false, extended: false });
+  const look = await lookAtCanary(state, canaryConfig, { since: lookSince(state, now), now, final: false, extended: false });
   if (!look) return;
   logger.info('canary watched during approval', { cluster: state.cluster, deployment: state.deployment, decision: look.verdict.decision, score: look.verdict.score, reason: look.verdict.reason });
   if (look.verdict.decision !== 'fail') return;
-  const record = { ...look.record, seq: judged?.looks ?? 0, during: 'approval' as const };
-  await putJudgment(state.cluster, record);
-  // A notification that fails is only logged and counted: the rollback is what matters.
-  await announce('Deployment Canary Judged', { cluster: state.cluster, release: state.release, ...record });
+  // The deployment's next judgment number; a failed notification is only logged and counted.
+  await recordJudgment(state, { ...look.record, seq: state.judgment?.looks ?? 0, during: 'approval' });
   throw new CanaryFailed(canary, look.verdict.failing, `${look.verdict.reason} (while waiting for approval)`);
 }

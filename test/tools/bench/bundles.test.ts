@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { staticClosure } from '../../../tools/bench/lib/bundles.js';
+import { loadedAtInit, staticClosure } from '../../../tools/bench/lib/bundles.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const { esbuildOptions } = createRequire(import.meta.url)('../../../tools/build/esbuild.config.cjs') as { esbuildOptions: esbuild.BuildOptions };
@@ -43,14 +43,7 @@ async function bundled(entry: string): Promise<{ atInit: string[]; all: string[]
     logLevel: 'silent',
   });
   const outputs = r.metafile.outputs;
-  const start = Object.keys(outputs).find((p) => outputs[p]?.entryPoint === entry) as string;
-  const loaded = new Set<string>();
-  const todo = [start];
-  for (let p = todo.pop(); p !== undefined; p = todo.pop()) {
-    if (loaded.has(p)) continue;
-    loaded.add(p);
-    for (const i of outputs[p]?.imports ?? []) if (i.kind === 'import-statement' && outputs[i.path]) todo.push(i.path);
-  }
+  const { entry: start, loaded } = loadedAtInit(outputs, entry);
   const inputs = (paths: Iterable<string>): string[] => [...paths].flatMap((p) => Object.keys(outputs[p]?.inputs ?? {}));
   return { atInit: inputs(loaded), all: inputs(Object.keys(outputs)), chunks: Object.keys(outputs).filter((p) => p !== start && p.endsWith('.mjs')) };
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { staticClosure } from '../../../tools/bench/lib/bundles.js';
+import { relativeImports, staticClosure } from '../../../tools/bench/lib/bundles.js';
 import { unzip } from '../../../tools/bench/lib/unzip.js';
 import { serverlessFunctions } from '../../../tools/deploy/serverless.js';
 import type { Template } from '../../../tools/deploy/template.js';
@@ -33,23 +33,25 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Relative modules a minified file imports, static or dynamic. */
-const imports = (code: string): string[] => [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"(\.\.?\/[^"]+)"/g)].map((m) => m[1] as string);
+/** The function's handler module in its zip (`functions/plan.mjs`), from the packaged template; undefined when the template lacks it. */
+function handlerModule(key: string): string | undefined {
+  const logicalId = Object.keys(template.Resources).find((id) => template.Resources[id]?.Type === 'AWS::Lambda::Function' && id.toLowerCase() === `${key}LambdaFunction`.toLowerCase());
+  const handler = template.Resources[logicalId ?? '']?.Properties?.Handler as string | undefined;
+  return handler === undefined ? undefined : `${handler.replace(/\.[^.]+$/, '')}.mjs`;
+}
 
 describe('the packaged Lambda artifacts', () => {
   const fns = serverlessFunctions();
 
   it.each(fns.map((f) => f.key))('%s: its zip holds its handler and its own chunks, every import resolved', (key) => {
     // Prepare
-    const logicalId = Object.keys(template.Resources).find((id) => template.Resources[id]?.Type === 'AWS::Lambda::Function' && id.toLowerCase() === `${key}LambdaFunction`.toLowerCase());
-    const handler = template.Resources[logicalId ?? '']?.Properties?.Handler as string | undefined;
-    expect(handler, `${key} in the template`).toBeTypeOf('string');
-    const module = `${(handler as string).replace(/\.[^.]+$/, '')}.mjs`;
+    const module = handlerModule(key) as string;
+    expect(module, `${key} in the template`).toBeTypeOf('string');
     const files = unzip(join(ROOT, '.serverless', `${key}.zip`));
 
     // Act
     const code = [...files.keys()].filter((f) => f.endsWith('.mjs'));
-    const unresolved = code.flatMap((f) => imports(files.get(f)?.toString('utf8') ?? '').map((s) => posix.join(posix.dirname(f), s)).filter((p) => !files.has(p)));
+    const unresolved = code.flatMap((f) => relativeImports(files.get(f)?.toString('utf8') ?? '', true).map((s) => posix.join(posix.dirname(f), s)).filter((p) => !files.has(p)));
 
     // Assess
     expect(files.has(module)).toBe(true);
@@ -61,9 +63,7 @@ describe('the packaged Lambda artifacts', () => {
   it('every handler and chunk imports in a fresh Node process, and each handler is a function', () => {
     // Prepare: one process imports them all (each module is self-contained in its own folder).
     const modules = fns.flatMap((f) => {
-      const logicalId = Object.keys(template.Resources).find((id) => id.toLowerCase() === `${f.key}LambdaFunction`.toLowerCase());
-      const handler = template.Resources[logicalId ?? '']?.Properties?.Handler as string;
-      const module = `${handler.replace(/\.[^.]+$/, '')}.mjs`;
+      const module = handlerModule(f.key) as string;
       const chunks = [...unzip(join(ROOT, '.serverless', `${f.key}.zip`)).keys()].filter((n) => n.endsWith('.mjs') && n !== module);
       return [{ url: pathToFileURL(join(dir, f.key, module)).href, handler: true }, ...chunks.map((c) => ({ url: pathToFileURL(join(dir, f.key, c)).href, handler: false }))];
     });

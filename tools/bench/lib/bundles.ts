@@ -148,9 +148,13 @@ function lambdaEnv(fn: FunctionDef, vars: Record<string, string>): Record<string
   };
 }
 
-/** Relative modules a minified ESM file imports statically (`from"./x"`, `import"./x"`); `import("./x")` is lazy. */
-function staticImports(code: string): string[] {
-  return [...code.matchAll(/(?:\bfrom|\bimport)\s*"(\.\.?\/[^"]+)"/g)].map((m) => m[1] as string);
+/**
+ * Relative modules a minified ESM file imports statically (`from"./x"`, `import"./x"`), and with
+ * `lazy` also those it imports on use (`import("./x")`).
+ */
+export function relativeImports(code: string, lazy = false): string[] {
+  const pattern = lazy ? /(?:\bfrom|\bimport)\s*\(?\s*"(\.\.?\/[^"]+)"/g : /(?:\bfrom|\bimport)\s*"(\.\.?\/[^"]+)"/g;
+  return [...code.matchAll(pattern)].map((m) => m[1] as string);
 }
 
 /** The handler module and every chunk reached from it by static imports: what module init loads. */
@@ -162,7 +166,7 @@ export function staticClosure(module: string, files: Map<string, Uint8Array>): S
     const code = files.get(name);
     if (!code) throw new Error(`${module}: imports ${name}, which is not in its zip`);
     seen.add(name);
-    for (const spec of staticImports(Buffer.from(code).toString('utf8'))) todo.push(posix.join(posix.dirname(name), spec));
+    for (const spec of relativeImports(Buffer.from(code).toString('utf8'))) todo.push(posix.join(posix.dirname(name), spec));
   }
   return seen;
 }
@@ -175,13 +179,13 @@ function lazyChunkBytes(module: string, files: Map<string, Uint8Array>, loaded: 
   return sum;
 }
 
-/** What makes the bundle big, by package (esbuild's metafile, same options as serverless.yml): the handler and its static chunks. */
-async function dominatedBy(fn: FunctionDef, options: esbuild.BuildOptions): Promise<{ what: string; bytes: number }[]> {
-  const result = await esbuild.build({ ...options, entryPoints: [fn.entry], outdir: join(tmpdir(), 'redblack-bench-meta', fn.name), outExtension: { '.js': '.mjs' }, write: false, metafile: true, logLevel: 'silent' });
-  const outputs = result.metafile?.outputs ?? {};
-  // One entry point per build; the metafile names it relative to the working directory.
+type Outputs = esbuild.Metafile['outputs'];
+
+/** A one-entry build's entry output and every output it imports statically (esbuild's metafile): what init loads. */
+export function loadedAtInit(outputs: Outputs, name: string): { entry: string; loaded: Set<string> } {
+  // The metafile names the entry relative to the working directory.
   const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint !== undefined);
-  if (!entry) throw new Error(`${fn.name}: no entry point in esbuild's metafile`);
+  if (!entry) throw new Error(`${name}: no entry point in esbuild's metafile`);
   const loaded = new Set<string>();
   const todo = [entry];
   for (let path = todo.pop(); path !== undefined; path = todo.pop()) {
@@ -189,6 +193,14 @@ async function dominatedBy(fn: FunctionDef, options: esbuild.BuildOptions): Prom
     loaded.add(path);
     for (const i of outputs[path]?.imports ?? []) if (i.kind === 'import-statement' && outputs[i.path]) todo.push(i.path);
   }
+  return { entry, loaded };
+}
+
+/** What makes the bundle big, by package (esbuild's metafile, same options as serverless.yml): the handler and its static chunks. */
+async function dominatedBy(fn: FunctionDef, options: esbuild.BuildOptions): Promise<{ what: string; bytes: number }[]> {
+  const result = await esbuild.build({ ...options, entryPoints: [fn.entry], outdir: join(tmpdir(), 'redblack-bench-meta', fn.name), outExtension: { '.js': '.mjs' }, write: false, metafile: true, logLevel: 'silent' });
+  const outputs = result.metafile?.outputs ?? {};
+  const { loaded } = loadedAtInit(outputs, fn.name);
   const byPackage = new Map<string, number>();
   for (const [path, v] of [...loaded].flatMap((out) => Object.entries(outputs[out]?.inputs ?? {}))) {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? (path.startsWith('src/') || path.startsWith('functions/') ? 'redblack (src, functions)' : path);

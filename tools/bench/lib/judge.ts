@@ -61,6 +61,29 @@ export interface RunOutcome {
   reason?: string;
 }
 
+type Minute = { canary: readonly number[]; baseline: readonly number[] };
+
+/** One minute's metrics of a group answering `n` requests: [error rate, p50, p99, requests]; none without requests. */
+function minuteMetrics(rng: Rng, model: ReleaseModel, n: number): readonly number[] {
+  if (n === 0) return [];
+  const d = drawMinute(rng, n, model.errorRate, model.latency);
+  return [d.failed / n, percentile(d.samples, 50), percentile(d.samples, 99), n];
+}
+
+/** The judge's series over these minutes, as GetMetricData would give them (minutes without requests left out). */
+function seriesOf(minutes: readonly Minute[]): Map<string, Series> {
+  const pick = (k: number) => ({
+    canary: minutes.flatMap((m) => (m.canary.length ? [m.canary[k] as number] : [])),
+    baseline: minutes.flatMap((m) => (m.baseline.length ? [m.baseline[k] as number] : [])),
+  });
+  const requests = pick(3);
+  return new Map<string, Series>([
+    ['errorRate', { ...pick(0), canaryWeights: requests.canary, baselineWeights: requests.baseline }],
+    ['latencyP50', pick(1)],
+    ['latencyP99', pick(2)],
+  ]);
+}
+
 /** One judged deployment on drawn series. */
 export function seriesRun(c: JudgeClass, seed: number): RunOutcome {
   const rng = new Rng(seed);
@@ -72,31 +95,18 @@ export function seriesRun(c: JudgeClass, seed: number): RunOutcome {
     const i = Math.min(STEPS.length - 1, Math.floor((t - start) / (STEP_SECONDS * 1000)));
     return t < start ? 0 : (STEPS[i] as number);
   };
-  const minutes = new Map<number, { canary: number[]; baseline: number[] }>();
+  const minutes = new Map<number, Minute>();
   const draw = (m: number) => {
     // Requests of the minute split by the canary's average weight over it.
     let w = 0;
     for (let s = 0; s < 60; s++) w += weightAt(m + s * 1000 + 500) / 60;
     const canaryRequests = Math.round((REQUESTS_PER_MINUTE * w) / 100);
-    const metrics = (model: ReleaseModel, n: number) => {
-      const d = drawMinute(rng, n, model.errorRate, model.latency);
-      return n === 0 ? [] : [d.failed / n, percentile(d.samples, 50), percentile(d.samples, 99), n];
-    };
-    minutes.set(m, { canary: metrics(c.canary, canaryRequests), baseline: metrics(c.baseline, REQUESTS_PER_MINUTE - canaryRequests) });
+    minutes.set(m, { canary: minuteMetrics(rng, c.canary, canaryRequests), baseline: minuteMetrics(rng, c.baseline, REQUESTS_PER_MINUTE - canaryRequests) });
   };
   const seriesAt = (now: number): Map<string, Series> => {
     const { minutes: wanted } = window(start, now);
     for (const m of wanted) if (!minutes.has(m)) draw(m);
-    const pick = (k: number) => ({
-      canary: wanted.flatMap((m) => (minutes.get(m)?.canary.length ? [minutes.get(m)?.canary[k] as number] : [])),
-      baseline: wanted.flatMap((m) => (minutes.get(m)?.baseline.length ? [minutes.get(m)?.baseline[k] as number] : [])),
-    });
-    const requests = pick(3);
-    return new Map<string, Series>([
-      ['errorRate', { ...pick(0), canaryWeights: requests.canary, baselineWeights: requests.baseline }],
-      ['latencyP50', pick(1)],
-      ['latencyP99', pick(2)],
-    ]);
+    return seriesOf(wanted.map((m) => minutes.get(m) as Minute));
   };
   for (let step = 0; step < STEPS.length - 1; step++) {
     const stepEnds = start + (step + 1) * STEP_SECONDS * 1000;
@@ -126,23 +136,11 @@ export function approvalWaitRun(c: JudgeClass, seed: number, minutes: number): b
   const rules = metricRules({});
   const { pass, marginal } = thresholds({});
   const canaryRequests = Math.round(REQUESTS_PER_MINUTE * 0.1);
-  const metrics = (model: ReleaseModel, n: number) => {
-    const d = drawMinute(rng, n, model.errorRate, model.latency);
-    return [d.failed / n, percentile(d.samples, 50), percentile(d.samples, 99), n] as const;
-  };
-  const drawn: { canary: readonly number[]; baseline: readonly number[] }[] = [];
+  const drawn: Minute[] = [];
   const stepMinutes = STEP_SECONDS / 60;
-  for (let m = 0; m < stepMinutes + minutes; m++) drawn.push({ canary: metrics(c.canary, canaryRequests), baseline: metrics(c.baseline, REQUESTS_PER_MINUTE - canaryRequests) });
+  for (let m = 0; m < stepMinutes + minutes; m++) drawn.push({ canary: minuteMetrics(rng, c.canary, canaryRequests), baseline: minuteMetrics(rng, c.baseline, REQUESTS_PER_MINUTE - canaryRequests) });
   for (let now = stepMinutes + 1; now <= stepMinutes + minutes; now++) {
-    const seen = drawn.slice(0, now);
-    const pick = (k: number) => ({ canary: seen.map((d) => d.canary[k] as number), baseline: seen.map((d) => d.baseline[k] as number) });
-    const requests = pick(3);
-    const series = new Map<string, Series>([
-      ['errorRate', { ...pick(0), canaryWeights: requests.canary, baselineWeights: requests.baseline }],
-      ['latencyP50', pick(1)],
-      ['latencyP99', pick(2)],
-    ]);
-    if (judge(rules, series, { pass, marginal, final: false, extended: false, canExtend: true }).decision === 'fail') return true;
+    if (judge(rules, seriesOf(drawn.slice(0, now)), { pass, marginal, final: false, extended: false, canExtend: true }).decision === 'fail') return true;
   }
   return false;
 }
