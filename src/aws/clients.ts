@@ -67,6 +67,20 @@ export function client<T>(Client: ClientClass<T>): T {
   return c as unknown as T;
 }
 
+/**
+ * A call made without an SDK client (src/aws/s3-head.ts), routed as `build` routes a client's:
+ * through the tap and the in-process middleware when they are configured, else to `send`.
+ * `clientName` and `commandName` are the ones the SDK client would carry in its context.
+ */
+export function routed<A, R>(clientName: string, commandName: string, send: (args: A) => Promise<R>): (args: A) => Promise<R> {
+  const context = { clientName, commandName };
+  let next = send as (args: any) => Promise<any>;
+  // The order of the client's stack: retry, then the tap, then the middleware.
+  if (settings.middleware) next = settings.middleware(next, context);
+  if (settings.tap) next = settings.tap(next, context);
+  return next;
+}
+
 function build(Client: ClientClass<SdkClient>): SdkClient {
   const endpoint = settings.endpoint ?? process.env.AWS_ENDPOINT_URL;
   const config: Record<string, unknown> = {};

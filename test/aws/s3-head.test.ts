@@ -1,0 +1,212 @@
+/**
+ * HeadObject without the S3 client (src/aws/s3-head.ts): the request must be the one
+ * @aws-sdk/client-s3 sends, signature included, and its answers must read as the client's do.
+ */
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { configureClients } from '../../src/aws/clients.js';
+import { headObject, headObjectRequest, S3HeadError, signHeadObject } from '../../src/aws/s3-head.js';
+import { artifactExists } from '../../src/aws/s3.js';
+import { isTransient } from '../../src/lambda/middleware/transient-errors.js';
+
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token-1' };
+const SIGNED = ['authorization', 'host', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token'];
+
+/** The signed request the S3 client hands its HTTP handler for this HeadObject (never sent). */
+async function clientRequest(region: string, input: { Bucket: string; Key: string; VersionId?: string }, endpoint?: string) {
+  let seen: any;
+  const s3 = new S3Client({
+    region,
+    credentials,
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    requestHandler: {
+      handle: async (request: any) => {
+        seen = request;
+        return { response: { statusCode: 200, headers: {}, body: undefined } };
+      },
+    } as any,
+  });
+  // The client also signs its retry and user-agent headers, which a HEAD without them does not
+  // send; taken off before signing, both sign the same headers and the signatures must match.
+  s3.middlewareStack.remove('getUserAgentMiddleware');
+  s3.middlewareStack.addRelativeTo(
+    (next: any) => async (args: any) => {
+      for (const h of ['amz-sdk-invocation-id', 'amz-sdk-request', 'x-amz-user-agent', 'user-agent']) delete args.request.headers[h];
+      return next(args);
+    },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'withoutSdkHeaders' },
+  );
+  await s3.send(new HeadObjectCommand(input)).catch(() => undefined);
+  return seen;
+}
+
+const pick = (headers: Record<string, string>) => Object.fromEntries(SIGNED.map((h) => [h, headers[h] ?? headers[h.replace(/(^|-)(\w)/g, (m) => m.toUpperCase())]]));
+
+afterEach(() => {
+  configureClients({});
+  vi.useRealTimers();
+});
+
+describe('headObjectRequest + signHeadObject', () => {
+  const cases = [
+    { name: 'a plain bucket in us-east-1', region: 'us-east-1', input: { Bucket: 'redblack-artifacts', Key: 'web/1.2.3/web.tar.gz' } },
+    { name: 'a versioned key with characters SigV4 encodes', region: 'eu-west-1', input: { Bucket: 'builds-eu', Key: "web/a b/(x)!*'~+=.zip", VersionId: 'v+1/=abc' } },
+    { name: 'a bucket with dots (path style)', region: 'us-west-2', input: { Bucket: 'my.dotted.bucket', Key: 'app.zip' } },
+    { name: 'the China partition', region: 'cn-north-1', input: { Bucket: 'artifacts-cn', Key: 'x/y.tgz' } },
+  ];
+  for (const c of cases) {
+    it(`signs ${c.name} exactly as @aws-sdk/client-s3 does`, async () => {
+      // Prepare: one signing time for both
+      const at = new Date('2026-11-30T12:00:00Z');
+      vi.useFakeTimers({ now: at, toFake: ['Date'] });
+      const expected = await clientRequest(c.region, c.input);
+
+      // Act
+      const ours = await signHeadObject(headObjectRequest(c.input, c.region), c.region, credentials, at);
+
+      // Assess
+      expect({ method: ours.method, hostname: ours.hostname, path: ours.path, query: ours.query }).toEqual({
+        method: expected.method,
+        hostname: expected.hostname,
+        path: expected.path,
+        query: expected.query,
+      });
+      expect(pick(ours.headers)).toEqual(pick(expected.headers));
+    });
+  }
+
+  it('addresses an endpoint by path, as the client with forcePathStyle does', async () => {
+    // Prepare
+    const at = new Date('2026-11-30T12:00:00Z');
+    vi.useFakeTimers({ now: at, toFake: ['Date'] });
+    const input = { Bucket: 'artifacts', Key: 'web/1.0.0/web.tar.gz', VersionId: '3' };
+    const expected = await clientRequest('us-east-1', input, 'http://127.0.0.1:5000');
+
+    // Act
+    const ours = await signHeadObject(headObjectRequest(input, 'us-east-1', 'http://127.0.0.1:5000'), 'us-east-1', credentials, at);
+
+    // Assess
+    expect([ours.hostname, ours.port, ours.path, ours.query]).toEqual([expected.hostname, expected.port, expected.path, expected.query]);
+    expect(pick(ours.headers)).toEqual(pick(expected.headers));
+  });
+});
+
+describe('headObject over HTTP', () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  /** A local server answering each request with the next of `answers`; returns what it saw. */
+  async function serve(answers: Array<{ status: number; headers?: Record<string, string> }>) {
+    const seen: IncomingMessage[] = [];
+    server = createServer((req, res) => {
+      seen.push(req);
+      const a = answers[Math.min(seen.length - 1, answers.length - 1)] as { status: number; headers?: Record<string, string> };
+      res.writeHead(a.status, a.headers ?? {});
+      res.end();
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    configureClients({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials, maxAttempts: 3 });
+    return seen;
+  }
+
+  it('reads the object metadata of a 200, from a signed HEAD by path', async () => {
+    // Prepare
+    const seen = await serve([{ status: 200, headers: { 'content-length': '42', etag: '"abc"', 'x-amz-version-id': '7', 'last-modified': 'Mon, 30 Nov 2026 12:00:00 GMT' } }]);
+
+    // Act
+    const out = await headObject({ Bucket: 'artifacts', Key: 'web/1.0.0/web.tar.gz', VersionId: '7' });
+
+    // Assess
+    expect(out).toEqual({ ContentLength: 42, ETag: '"abc"', VersionId: '7', LastModified: new Date('2026-11-30T12:00:00Z') });
+    expect(seen.map((r) => [r.method, r.url])).toEqual([['HEAD', '/artifacts/web/1.0.0/web.tar.gz?versionId=7']]);
+    expect(seen[0]?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/);
+  });
+
+  it('names a 404 NotFound and a 403 Forbidden, which artifactExists reads as "no such artifact"', async () => {
+    // Prepare
+    await serve([{ status: 404 }, { status: 403 }]);
+
+    // Act
+    const notFound = await headObject({ Bucket: 'b1', Key: 'k' }).catch((e: unknown) => e);
+    const forbidden = await artifactExists('b1', 'k');
+
+    // Assess
+    expect(notFound).toBeInstanceOf(S3HeadError);
+    expect(notFound).toMatchObject({ name: 'NotFound', $fault: 'client', $metadata: { httpStatusCode: 404 } });
+    expect(forbidden).toBe(false);
+  });
+
+  it('says which region a bucket is in when S3 redirects (301), and does not retry it', async () => {
+    // Prepare
+    const seen = await serve([{ status: 301, headers: { 'x-amz-bucket-region': 'eu-west-1' } }]);
+
+    // Act
+    const err = await artifactExists('elsewhere', 'k').catch((e: unknown) => e as Error);
+
+    // Assess
+    expect(err).toMatchObject({ name: 'PermanentRedirect', message: expect.stringContaining('the bucket is in eu-west-1, not us-east-1') });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('retries a 503 as the SDK does, and succeeds on the next attempt', async () => {
+    // Prepare
+    const seen = await serve([{ status: 503 }, { status: 200, headers: { 'content-length': '1' } }]);
+
+    // Act
+    const out = await headObject({ Bucket: 'b1', Key: 'k' });
+
+    // Assess
+    expect(out.ContentLength).toBe(1);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('gives up after maxAttempts with an error the step wrapper treats as transient', async () => {
+    // Prepare
+    const seen = await serve([{ status: 500 }]);
+
+    // Act
+    const err = await headObject({ Bucket: 'b1', Key: 'k' }).catch((e: unknown) => e);
+
+    // Assess
+    expect(seen).toHaveLength(3);
+    expect(err).toMatchObject({ name: 'InternalError', $fault: 'server' });
+    expect(isTransient(err)).toBe(true);
+  });
+});
+
+describe('headObject in process', () => {
+  it('goes through the configured middleware and tap as an S3Client HeadObjectCommand, with the SDK retry around them', async () => {
+    // Prepare: the first call throttled, the second answered
+    const calls: string[] = [];
+    let n = 0;
+    configureClients({
+      region: 'us-east-1',
+      maxAttempts: 3,
+      tap: (next, context) => async (args) => {
+        calls.push(`tap ${context.clientName} ${context.commandName}`);
+        return next(args);
+      },
+      middleware: (_next, context) => async (args) => {
+        calls.push(`answer ${context.clientName} ${context.commandName} ${JSON.stringify(args.input)}`);
+        n += 1;
+        if (n === 1) throw Object.assign(new Error('slow down'), { name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 } });
+        return { response: {}, output: { ContentLength: 9 } };
+      },
+    });
+
+    // Act
+    const out = await headObject({ Bucket: 'b', Key: 'k' });
+
+    // Assess
+    expect(out).toEqual({ ContentLength: 9 });
+    expect(calls).toEqual([
+      'tap S3Client HeadObjectCommand',
+      'answer S3Client HeadObjectCommand {"Bucket":"b","Key":"k"}',
+      'tap S3Client HeadObjectCommand',
+      'answer S3Client HeadObjectCommand {"Bucket":"b","Key":"k"}',
+    ]);
+  });
+});
