@@ -14,10 +14,12 @@ import { handler as rollback } from '../functions/rollback.js';
 import { handler as swapTargetGroup } from '../functions/swap-target-group.js';
 import { handler as teardown } from '../functions/teardown.js';
 import { handler as trigger } from '../functions/trigger.js';
+import { handler as validate } from '../functions/validate.js';
 import { handler as verifyImage } from '../functions/verify-image.js';
 
 export const FUNCTIONS: Record<string, LambdaHandler> = {
   trigger,
+  validate,
   plan,
   verifyImage,
   bakeImage,

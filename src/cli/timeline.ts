@@ -8,6 +8,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 /** State name → phase. A state this table does not know (added later) is a phase of its own. */
 const PHASE_OF: Record<string, string> = {
   Route: 'Start',
+  Validate: 'Plan',
   Plan: 'Plan',
   PlanFailed: 'Plan',
   HasImage: 'Plan',

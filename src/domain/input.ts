@@ -142,17 +142,5 @@ export function parseManualRollback(x: unknown, at = ''): ManualRollback {
   return parseWith(rollbackSchema, x, at) as ManualRollback;
 }
 
-/**
- * What makes an artifact unique, for the execution name (dedup): the image id, or
- * `s3://<bucket>/<key>#<versionId>`, else `s3://<bucket>/<key>#etag:<etag>`, else the bare URI
- * (an unversioned manual input: the same key then always dedups to one deployment).
- */
-export function artifactIdentity(input: DeployInput): string {
-  if (input.imageId !== undefined) return input.imageId;
-  const a = input.artifact;
-  if (!a) throw new InvalidInput('artifact', 'one of artifact or imageId is required');
-  const uri = `s3://${a.bucket}/${a.key}`;
-  if (a.versionId !== undefined) return `${uri}#${a.versionId}`;
-  if (a.etag !== undefined) return `${uri}#etag:${a.etag}`;
-  return uri;
-}
+// Zod-free, so that Plan can name an artifact without this module's schemas in its bundle.
+export { artifactIdentity } from './artifact-identity.js';

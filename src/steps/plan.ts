@@ -1,32 +1,33 @@
 /**
- * Plan: everything a deployment decides before it changes anything. Validates the input and the
- * cluster's config, reads the listener and the cluster's groups, picks the next vNNN, and only
- * then takes the cluster's lock and records the deployment. A failure here changes nothing.
+ * Plan: everything a deployment decides before it changes anything. From the input and config
+ * Validate checked, reads the listener and the cluster's groups, picks the next vNNN, checks the
+ * cluster's windows, and only then takes the cluster's lock and records the deployment. A failure
+ * here changes nothing.
  */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { clusterGroups, groupTag } from '../aws/autoscaling.js';
 import { forwardTargets, readSwapPoint, type SwapPoint } from '../aws/elbv2.js';
-import { artifactExists } from '../aws/s3.js';
 import { acquireLock, getDeployment, putDeployment, releaseLock } from '../aws/store.js';
 import { TAG } from '../aws/tags.js';
 import type { ClusterConfig } from '../domain/config.js';
+import { artifactIdentity } from '../domain/artifact-identity.js';
 import { ClusterNotFound, DeploymentInProgress, DomainError, InvalidClusterConfig, InvalidInput, ListenerDrifted } from '../domain/errors.js';
-import { artifactIdentity, parseDeployInput } from '../domain/input.js';
+import type { DeployInput } from '../domain/input.js';
 import { parseBakeSeconds } from '../domain/poll.js';
 import { baselineGroupName, baselineTargetGroupName, belongsToCluster, nextSequence, parseServerGroup, serverGroupName, targetGroupName } from '../domain/names.js';
 import { logger } from '../lambda/logger.js';
 import type { DeploymentState, LiveGroup } from './shared/state.js';
-import { loadClusterConfig } from './shared/cluster-config.js';
-import { checkOwnImage } from './shared/own-image.js';
 import { savedMinSize } from './shared/pinning.js';
 import { leaseFor } from '../domain/lease.js';
 import { deploymentGate, MAX_WINDOW_WAIT_MS, waitTimestamp } from './shared/deployment-gate.js';
-import { count, METRIC } from '../lambda/metrics.js';
 import { announce } from './shared/observe.js';
+import { announceRefusal } from './shared/refusal.js';
 
+/** What Validate returns (src/steps/validate.ts): a checked input and the cluster's parsed config. */
 export interface PlanEvent {
-  input: unknown;
+  input: DeployInput;
   deployment: string;
+  config: ClusterConfig;
 }
 
 /** A start of the artifact the cluster already serves: nothing to do (the state machine ends in AlreadyLive). */
@@ -79,28 +80,13 @@ function freshBaselineFallback(state: DeploymentState): string[] {
   return [warning];
 }
 
-async function announceRefusal(event: PlanEvent, err: DomainError): Promise<void> {
-  const input = event.input as { cluster?: unknown } | null;
-  const cluster = input && typeof input === 'object' && typeof input.cluster === 'string' ? input.cluster : '';
-  if (cluster) count(cluster, METRIC.failed);
-  await announce('Deployment Failed', { cluster, deployment: String(event.deployment ?? ''), error: err.name, message: err.message, phase: 'plan' });
-}
-
 async function planDeployment(event: PlanEvent): Promise<DeploymentState | AlreadyLive> {
-  // After a window wait the state machine hands the original input back (Replan).
-  const input = parseDeployInput(event.input);
-  if (typeof event.deployment !== 'string' || event.deployment === '') throw new InvalidInput('deployment', 'missing execution name');
-  const { cluster } = input;
-  const config = await loadClusterConfig(cluster);
-  if (input.artifact) {
-    if (!config.bake) throw new InvalidClusterConfig(cluster, 'bake', 'is required to bake an artifact (or deploy a prebaked imageId)');
-    const { bucket, key, versionId } = input.artifact;
-    if (!(await artifactExists(bucket, key, versionId))) {
-      throw new InvalidInput('artifact', `s3://${bucket}/${key}${versionId ? ` (version ${versionId})` : ''} does not exist`);
-    }
+  // Validate checked the input, the config and the artifact or image; Plan trusts its own state machine's document.
+  const { input, config } = event;
+  if (typeof event.deployment !== 'string' || event.deployment === '' || !input || !config) {
+    throw new InvalidInput('input', 'Plan runs on what Validate returns ({input, deployment, config})');
   }
-  // A foreign or unknown image is refused here, before the lock: a rejected input changes nothing.
-  if (input.imageId) await checkOwnImage(input.imageId);
+  const { cluster } = input;
 
   const point = await readPoint(cluster, config);
   // The cluster's groups: those named <cluster>-vNNN, and a group adopted under another name.

@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import { runAsCaller } from '../../sim/caller.js';
 import { DemoSession } from '../../local/demo.js';
 import { plan } from '../../src/steps/plan.js';
+import { validate } from '../../src/steps/validate.js';
 import type { DeploymentState } from '../../src/steps/shared/state.js';
 import { registerImage } from '../pipeline/helpers.js';
 import { perTest } from '../fixture.js';
@@ -76,10 +77,10 @@ export function openWorld(scenario = 'happy'): Promise<DemoSession> {
 /** The demo world, fresh for each test of the file (or describe) and disposed after it. */
 export const worldPerTest = (): DemoSession => perTest(() => openWorld());
 
-/** A real planned state (Plan run on the world, prebaked image): what the later steps receive. */
+/** A real planned state (Validate and Plan run on the world, prebaked image): what the later steps receive. */
 export async function plannedState(s: DemoSession, deployment = 'web-prod-test-0000000000000000'): Promise<DeploymentState> {
   const imageId = await registerImage(s, '1.1.0');
-  return (await plan({ input: { cluster: s.world.cluster, release: '1.1.0', imageId }, deployment })) as DeploymentState;
+  return (await plan(await validate({ input: { cluster: s.world.cluster, release: '1.1.0', imageId }, deployment }))) as DeploymentState;
 }
 
 /** A copy of `state` without the field at the dotted path. */

@@ -1,77 +1,23 @@
-/** plan: every bad input is refused before the lock is taken — typed error, field named, nothing changed. */
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+/** plan: from what Validate checked, a cluster it cannot deploy to is refused before the lock — typed error, nothing changed. */
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/plan.js';
-import { client } from '../../src/aws/clients.js';
+import { handler as validate } from '../../functions/validate.js';
 import { acquireLock } from '../../src/aws/store.js';
 import { putClusterConfig } from '../../local/demo-world.js';
 import { quietUpload } from '../pipeline/helpers.js';
-import { expectRefused, fail, lambdaContext, worldPerTest } from './helpers.js';
+import { expectRefused, fail, type Handler, lambdaContext, worldPerTest } from './helpers.js';
 
 const s = worldPerTest();
 
 const DEPLOYMENT = 'web-prod-1_1_0-0000000000000000';
 const artifact = () => ({ bucket: s.stack.bucket, key: 'releases/web-prod/1.1.0/web-1.1.0.tgz' });
-// An image of this account: Plan refuses a foreign or unknown one before anything else it checks below.
+// An image of this account: Validate refuses a foreign or unknown one before Plan runs.
 const image = () => ({ cluster: 'web-prod', release: '1.1.0', imageId: s.world.liveImageId as string });
-const run = (input: unknown, deployment: unknown = DEPLOYMENT) => fail(s, 'plan', handler, { input, deployment });
+/** Validate then Plan, as the state machine runs them. */
+const validateThenPlan: Handler = async (event, context) => handler(await validate(event, context), context);
+const run = (input: unknown, deployment: unknown = DEPLOYMENT) => fail(s, 'plan', validateThenPlan, { input, deployment });
 
-describe('plan refuses bad input', () => {
-  it.each([
-    ['missing cluster', { cluster: undefined, release: '1.1.0', imageId: 'ami-0123456789abcdef0' }, 'cluster'],
-    ['cluster not app[-stack[-detail]]', { cluster: 'Web_Prod', release: '1.1.0', imageId: 'ami-0123456789abcdef0' }, 'cluster'],
-    ['bad release', { cluster: 'web-prod', release: '1.1.0 beta', imageId: 'ami-0123456789abcdef0' }, 'release'],
-    ['both artifact and imageId', { cluster: 'web-prod', release: '1.1.0', imageId: 'ami-0123456789abcdef0', artifact: { bucket: 'b-1', key: 'k' } }, 'imageId'],
-    ['neither artifact nor imageId', { cluster: 'web-prod', release: '1.1.0' }, 'artifact'],
-    ['a misspelt key', { cluster: 'web-prod', release: '1.1.0', imageID: 'ami-0123456789abcdef0' }, 'imageID'],
-    ['a malformed image id', { cluster: 'web-prod', release: '1.1.0', imageId: 'ami-xyz' }, 'imageId'],
-    ['an artifact key that is a folder', { cluster: 'web-prod', release: '1.1.0', artifact: { bucket: 'redblack-a', key: 'releases/' } }, 'artifact.key'],
-    ['not an object', ['web-prod'], ''],
-  ])('%s → InvalidInput', async (_what, input, field) => {
-    // Act
-    const f = await run(input);
-    // Assess
-    expectRefused(f, 'InvalidInput', field);
-  });
-
-  it('no execution name → InvalidInput(deployment)', async () => {
-    // Act
-    const f = await run({ cluster: 'web-prod', release: '1.1.0', artifact: artifact() }, '');
-    // Assess
-    expectRefused(f, 'InvalidInput', 'deployment');
-  });
-
-  it('unknown cluster → ClusterNotFound naming it', async () => {
-    // Act
-    const f = await run({ cluster: 'api-prod', release: '1.1.0', imageId: 'ami-0123456789abcdef0' });
-    // Assess
-    expectRefused(f, 'ClusterNotFound');
-    expect(f.error.message).toContain('/redblack/clusters/api-prod');
-  });
-
-  it.each([
-    ['a traffic plan not ending at 100', (c: any) => ({ ...c, traffic: { ...c.traffic, steps: [10, 50] } }), 'traffic.steps[1]'],
-    ['an unknown key', (c: any) => ({ ...c, healthGate: { ...c.healthGate, timeoutMinute: 5 } }), 'healthGate.timeoutMinute'],
-    ['no listenerArn nor ruleArn', (c: any) => ({ ...c, listenerArn: undefined }), 'listenerArn'],
-  ])('config in SSM with %s → InvalidClusterConfig naming the field', async (_what, change, field) => {
-    // Prepare
-    await putClusterConfig('web-prod', change(s.world.config));
-    // Act
-    const f = await run({ cluster: 'web-prod', release: '1.1.0', artifact: artifact() });
-    // Assess
-    expectRefused(f, 'InvalidClusterConfig', field);
-  });
-
-  it('config in SSM that is not JSON → InvalidClusterConfig at the root', async () => {
-    // Prepare
-    await client(SSMClient).send(new PutParameterCommand({ Name: '/redblack/clusters/web-prod', Type: 'String', Value: '{listenerArn', Overwrite: true }));
-    // Act
-    const f = await run({ cluster: 'web-prod', release: '1.1.0', artifact: artifact() });
-    // Assess
-    expectRefused(f, 'InvalidClusterConfig', '');
-    expect(f.error.message).toContain('not valid JSON');
-  });
-
+describe('plan refuses a cluster it cannot deploy to', () => {
   it('a listener that does not exist → InvalidClusterConfig(listenerArn)', async () => {
     // Prepare
     await putClusterConfig('web-prod', { ...s.world.config, listenerArn: `${s.world.listenerArn.slice(0, -4)}dead` });
@@ -79,14 +25,6 @@ describe('plan refuses bad input', () => {
     const f = await run(image());
     // Assess
     expectRefused(f, 'InvalidClusterConfig', 'listenerArn');
-  });
-
-  it('an artifact that does not exist → InvalidInput(artifact) naming the object', async () => {
-    // Act: nothing was uploaded.
-    const f = await run({ cluster: 'web-prod', release: '1.1.0', artifact: { ...artifact(), versionId: 'no-such-version' } });
-    // Assess
-    expectRefused(f, 'InvalidInput', 'artifact');
-    expect(f.error.message).toContain('releases/web-prod/1.1.0/web-1.1.0.tgz');
   });
 
   it('a cluster locked by another deployment → DeploymentInProgress, the lock untouched', async () => {
@@ -98,15 +36,22 @@ describe('plan refuses bad input', () => {
     expectRefused(f, 'DeploymentInProgress');
     expect(f.error.message).toContain('web-prod-other-1111111111111111');
   });
+  it('refuses to run on anything but what Validate returns → InvalidInput, nothing called', async () => {
+    // Act
+    const f = await fail(s, 'plan', handler, { input: image(), deployment: DEPLOYMENT });
+    // Assess
+    expectRefused(f, 'InvalidInput', 'input');
+  });
 });
 
 describe('plan on good input', () => {
   it('takes the lock and records the deployment (the mutations the checks above rule out)', async () => {
     // Prepare
     await quietUpload(s, artifact().key);
-    const mark = s.cloud.log.mark();
     // Act
-    const state = (await handler({ input: { cluster: 'web-prod', release: '1.1.0', artifact: artifact() }, deployment: DEPLOYMENT }, lambdaContext('plan'))) as { next: { serverGroup: string } };
+    const mark = s.cloud.log.mark();
+    const checked = await validate({ input: { cluster: 'web-prod', release: '1.1.0', artifact: artifact() }, deployment: DEPLOYMENT }, lambdaContext('validate'));
+    const state = (await handler(checked, lambdaContext('plan'))) as { next: { serverGroup: string } };
     // Assess
     expect(state.next.serverGroup).toBe('web-prod-v002');
     expect(s.cloud.log.mutationsSince(mark).map((c) => c.operation)).toEqual(['PutItem', 'PutItem', 'PutEvents']);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentState } from '../../src/steps/shared/state.js';
 import { plan } from '../../src/steps/plan.js';
+import { validate } from '../../src/steps/validate.js';
 import { runAsCaller } from '../../sim/caller.js';
 import { DemoSession } from '../../local/demo.js';
 import { perTest } from '../fixture.js';
@@ -18,7 +19,7 @@ describe('Plan with a fresh baseline on a first deployment (no live image)', () 
     // Prepare
     const imageId = await registerImage(first, '1.1.0');
     // Act
-    const state = (await runAsCaller('plan', () => plan({ input: { cluster: first.world.cluster, release: '1.1.0', imageId }, deployment: DEPLOYMENT }))) as DeploymentState;
+    const state = (await runAsCaller('plan', async () => plan(await validate({ input: { cluster: first.world.cluster, release: '1.1.0', imageId }, deployment: DEPLOYMENT })))) as DeploymentState;
     // Assess
     expect(state.live).toBeUndefined();
     expect(state.baseline).toBeUndefined();

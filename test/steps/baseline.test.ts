@@ -17,6 +17,7 @@ import { healthGate } from '../../src/steps/health-gate.js';
 import { judgeCanary } from '../../src/steps/judge-canary.js';
 import { launchGroup } from '../../src/steps/launch-group.js';
 import { plan } from '../../src/steps/plan.js';
+import { validate } from '../../src/steps/validate.js';
 import { IN_FLIGHT_SECONDS, recover } from '../../src/steps/recover.js';
 import { rollback } from '../../src/steps/rollback.js';
 import type { DeploymentState, Launched } from '../../src/steps/shared/state.js';
@@ -33,7 +34,7 @@ const BASELINE = 'web-prod-v002-baseline';
 
 async function planned(): Promise<DeploymentState> {
   const imageId = await registerImage(s, '1.1.0');
-  const state = (await runAsCaller('plan', () => plan({ input: { cluster: s.world.cluster, release: '1.1.0', imageId }, deployment: DEPLOYMENT }))) as DeploymentState;
+  const state = (await runAsCaller('plan', async () => plan(await validate({ input: { cluster: s.world.cluster, release: '1.1.0', imageId }, deployment: DEPLOYMENT })))) as DeploymentState;
   return { ...state, image: { status: 'done', imageId, waitSeconds: 0 } };
 }
 

@@ -21,8 +21,8 @@ import { type DeployOptions, deployRequest } from './deployments.js';
 
 /** Prices (us-east-1, docs/deploy.md "Cost"): Step Functions per transition, Lambda per invocation of ~1 s at 256 MB. */
 const PRICE = { transition: 0.000025, invocation: 0.0000002 + 0.25 * 0.0000133334 };
-/** Measured on the embedded cloud (docs/deploy.md "Cost"): 83 transitions and 31 invocations at one step, +6 and +2 per extra step. */
-const MEASURED = { transitions: 77, perStep: 6, invocations: 29, invocationsPerStep: 2 };
+/** Measured on the embedded cloud (docs/deploy.md "Cost"): 84 transitions and 32 invocations at one step, +6 and +2 per extra step. */
+const MEASURED = { transitions: 78, perStep: 6, invocations: 30, invocationsPerStep: 2 };
 /** A first bake has no history: the builder's boot + install and the image, as the poll model assumes (README "How the pipeline gets there"). */
 const FIRST_BAKE_SECONDS = 120 + 45;
 const BOOT_SECONDS = 30;

@@ -59,11 +59,18 @@ describe("the SDK's own lazy imports sit in chunks that init never loads", () =>
     expect(has(all, 'bowser')).toBe(true);
     expect(has(atInit, 'bowser')).toBe(false);
     // redblack's own code loads eagerly: no import() of its modules, so the simulated path never waits on a load.
-    for (const pkg of ['@aws-sdk/client-ec2', '@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge']) expect(has(atInit, pkg), pkg).toBe(true);
+    for (const pkg of ['@aws-sdk/client-elastic-load-balancing-v2', '@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge']) expect(has(atInit, pkg), pkg).toBe(true);
     expect(atInit.some((i) => i.endsWith('src/steps/plan.ts'))).toBe(true);
-    // The artifact check is a HEAD on the SDK's signer (src/aws/s3-head.ts): no S3 client anywhere in the bundle.
-    expect(has(all, '@aws-sdk/client-s3')).toBe(false);
-    expect(atInit.some((i) => i.endsWith('src/aws/s3-head.ts'))).toBe(true);
+  }, 60_000);
+
+  it('validate and plan: the input and config schemas, S3 and EC2 are Validate\'s; Plan starts from what it checked', async () => {
+    const validate = await bundled('functions/validate.ts');
+    const plan = await bundled('functions/plan.ts');
+    for (const pkg of ['zod', '@aws-sdk/client-ssm', '@aws-sdk/client-ec2']) expect(has(validate.atInit, pkg), pkg).toBe(true);
+    // The artifact check is a HEAD on the SDK's signer (src/aws/s3-head.ts): no S3 client anywhere.
+    expect(has(validate.all, '@aws-sdk/client-s3')).toBe(false);
+    expect(validate.atInit.some((i) => i.endsWith('src/aws/s3-head.ts'))).toBe(true);
+    for (const pkg of ['zod', '@aws-sdk/client-ec2', '@aws-sdk/client-s3']) expect(has(plan.all, pkg), pkg).toBe(false);
   }, 60_000);
 
   it('rollback: the event-stream codecs (streaming operations, which it never sends) are a chunk', async () => {

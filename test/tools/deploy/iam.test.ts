@@ -49,6 +49,7 @@ describe('the runs the permissions are derived from', () => {
         'recoveries 1',
         expect.stringMatching(/^sweeps [1-9]/),
         'stopped → ok,ok',
+        'refused FAILED',
       ],
       'unhealthy-release': ['FAILED'],
       'bake-failure': ['FAILED'],
@@ -99,12 +100,12 @@ describe('the checks catch a template that was narrowed or widened', () => {
     expect(problems).toEqual([expect.stringMatching(/^trigger needs states:StartExecution on arn:aws:states:.*:stateMachine:redblack-local-deploy/)]);
   });
 
-  it('a narrowed resource: plan reading artifacts outside releases/', () => {
+  it('a narrowed resource: validate reading artifacts outside releases/', () => {
     const t = copy(template);
-    const s = statementWith(t, 'plan', 's3:GetObject');
+    const s = statementWith(t, 'validate', 's3:GetObject');
     s.Resource = { 'Fn::Sub': '${ArtifactsBucket.Arn}/uploads/*' };
     const problems = checkFunctionRoles(t, place, required, ALLOW_LIST);
-    expect(problems).toContainEqual(expect.stringMatching(/^plan needs s3:GetObjectVersion on arn:aws:s3:::redblack-local-artifacts-\d+\/releases\//));
+    expect(problems).toContainEqual(expect.stringMatching(/^validate needs s3:GetObjectVersion on arn:aws:s3:::redblack-local-artifacts-\d+\/releases\//));
   });
 
   it('a widened resource: teardown deleting any Auto Scaling group', () => {

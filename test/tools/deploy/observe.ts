@@ -195,5 +195,8 @@ async function extendedHappy(s: DemoSession): Promise<string[]> {
   await s.cloud.clock.advance(10 * 60_000);
   out.push(`stopped → ${s.cloud.lambda.invocations.filter((i) => i.function === 'recover').map((i) => i.outcome).join(',')}`);
 
+  // 9. A console start of an artifact that is not there: Validate refuses it and says so (Deployment Failed).
+  out.push(`refused ${await start(s, 'no-such-artifact', { cluster, release: '1.1.3', artifact: { bucket: s.stack.bucket, key: `releases/${cluster}/1.1.3/missing.tgz` } })}`);
+
   return out;
 }
