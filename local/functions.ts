@@ -15,6 +15,7 @@ import { handler as swapTargetGroup } from '../functions/swap-target-group.js';
 import { handler as teardown } from '../functions/teardown.js';
 import { handler as trigger } from '../functions/trigger.js';
 import { handler as validate } from '../functions/validate.js';
+import { handler as validateRollback } from '../functions/validate-rollback.js';
 import { handler as verifyImage } from '../functions/verify-image.js';
 
 export const FUNCTIONS: Record<string, LambdaHandler> = {
@@ -30,6 +31,7 @@ export const FUNCTIONS: Record<string, LambdaHandler> = {
   finalize,
   teardown,
   rollback,
+  validateRollback,
   manualRollback,
   judgeCanary,
   requestApproval,

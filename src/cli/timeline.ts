@@ -42,6 +42,7 @@ const PHASE_OF: Record<string, string> = {
   Committed: 'Rollback',
   DeploymentFailed: 'Rollback',
   RollbackFailed: 'Rollback',
+  ValidateRollback: 'ManualRollback',
   ManualRollback: 'ManualRollback',
   RollbackRequested: 'ManualRollback',
   RollbackReady: 'ManualRollback',

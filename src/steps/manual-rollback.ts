@@ -16,10 +16,9 @@ import { TAG } from '../aws/tags.js';
 import type { ClusterConfig } from '../domain/config.js';
 import { AlarmTriggered, DeploymentInProgress, HealthGateTimedOut, InvalidInput, ListenerDrifted, RollbackUnavailable, TrafficGuardViolation } from '../domain/errors.js';
 import { gateVerdict, requiredHealthy } from '../domain/health.js';
-import { type ManualRollback, parseManualRollback } from '../domain/input.js';
+import type { ManualRollback } from '../domain/input.js';
 import { leaseFor } from '../domain/lease.js';
 import { belongsToCluster } from '../domain/names.js';
-import { loadClusterConfig } from './shared/cluster-config.js';
 import { forwardSignature, sameActions, withForward } from './shared/forward.js';
 import { abandonRollback, finishRollback, type ManualRollbackResult, type RollbackPlan, servesTarget } from './shared/manual-rollback-end.js';
 import { savedMinSize } from './shared/pinning.js';
@@ -34,8 +33,10 @@ export interface RollbackProgress {
   readyNotBefore?: number;
 }
 
+/** What ValidateRollback checked (src/steps/validate-rollback.ts), and the loop's progress. */
 export interface ManualRollbackEvent {
-  request: unknown;
+  request: ManualRollback;
+  config: ClusterConfig;
   deployment: string;
   /** What the previous call returned; absent or `start` on the first. */
   progress?: RollbackProgress;
@@ -44,9 +45,11 @@ export interface ManualRollbackEvent {
 export type ManualRollbackOutput = (RollbackProgress & { phase: 'start' | 'waiting'; from: string; to: string }) | (ManualRollbackResult & { phase: 'done'; waitSeconds: 0 });
 
 export async function manualRollback(event: ManualRollbackEvent): Promise<ManualRollbackOutput> {
-  const request = parseManualRollback(event.request);
-  if (typeof event.deployment !== 'string' || event.deployment === '') throw new InvalidInput('deployment', 'missing execution name');
-  const config = await loadClusterConfig(request.cluster);
+  // ValidateRollback checked the request and read the config; every look of the gate loop uses that config.
+  const { request, config } = event;
+  if (typeof event.deployment !== 'string' || event.deployment === '' || !request?.cluster || !config) {
+    throw new InvalidInput('request', 'ManualRollback runs on what ValidateRollback returns ({request, config}) and the execution name');
+  }
   const record = await getDeployment(request.cluster, event.deployment);
   if (record?.kind === 'rollback' && record.plan) {
     // A later look (or a retry): the decisions were made and recorded when it started.

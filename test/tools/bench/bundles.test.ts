@@ -73,6 +73,15 @@ describe("the SDK's own lazy imports sit in chunks that init never loads", () =>
     for (const pkg of ['zod', '@aws-sdk/client-ec2', '@aws-sdk/client-s3']) expect(has(plan.all, pkg), pkg).toBe(false);
   }, 60_000);
 
+  it('validateRollback and manualRollback: the request and config schemas and SSM are ValidateRollback\'s', async () => {
+    const check = await bundled('functions/validate-rollback.ts');
+    const manual = await bundled('functions/manual-rollback.ts');
+    for (const pkg of ['zod', '@aws-sdk/client-ssm']) {
+      expect(has(check.atInit, pkg), pkg).toBe(true);
+      expect(has(manual.all, pkg), pkg).toBe(false);
+    }
+  }, 60_000);
+
   it('rollback: the event-stream codecs (streaming operations, which it never sends) are a chunk', async () => {
     const { atInit, all } = await bundled('functions/rollback.ts');
     expect(all.some((i) => i.includes('event-streams/'))).toBe(true);
