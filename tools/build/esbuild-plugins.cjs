@@ -22,6 +22,12 @@
  *
  * small-lru: mnemonist's LRU cache (the SDK's endpoint-discovery cache, built by DynamoDB's client
  * even when discovery is off) replaced by a Map-based class with the same methods.
+ *
+ * native-hashes: @smithy/core's Sha256Node and Crc32Node pick node:crypto's sha256 and zlib.crc32
+ * when the runtime has them (Node 22 has both; zlib.crc32 since 20.15 and 22.2) and else fall back
+ * to pure-JS classes (~3.8 KB of every bundle). The fallbacks become a class that throws, so a
+ * runtime without them fails loudly instead of hashing slowly. Md5's fallback is kept: a FIPS-mode
+ * OpenSSL refuses md5, and a Node built that way does run it.
  */
 /* global require, module */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- serverless-esbuild loads this file with require().
@@ -96,4 +102,37 @@ const smallLru = {
   },
 };
 
-module.exports = [schemaKeys, packageVersion, lambdaCredentials, smallLru];
+/**
+ * A plugin that edits one SDK module's source: each `[text, replacement]` of `edits` must be in
+ * the module, so a trim that no longer matches (the SDK moved the code) fails the build instead of
+ * quietly keeping the bytes.
+ */
+function editModule(name, filter, edits) {
+  return {
+    name,
+    setup(build) {
+      build.onLoad({ filter }, async (args) => {
+        let source = await readFile(args.path, 'utf8');
+        for (const [text, replacement] of edits) {
+          if (!source.includes(text)) throw new Error(`${name}: ${args.path} no longer contains ${JSON.stringify(text)}`);
+          source = source.replace(text, replacement);
+        }
+        return { contents: source, loader: 'js' };
+      });
+    },
+  };
+}
+
+/** A class that cannot be built, in place of a pure-JS fallback (see native-hashes above). */
+const noFallback = (cls, what) => `const ${cls} = class { constructor() { throw new Error(${JSON.stringify(`no ${what} (no JS fallback in this bundle)`)}); } };`;
+
+const nativeHashes = [
+  editModule('native-sha256', /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256Node\.js$/, [
+    ['import { Sha256Js } from "./Sha256Js";', noFallback('Sha256Js', 'node:crypto sha256')],
+  ]),
+  editModule('native-crc32', /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]crc32[\\/]Crc32Node\.js$/, [
+    ['import { Crc32Js } from "./Crc32Js";', noFallback('Crc32Js', 'zlib.crc32')],
+  ]),
+];
+
+module.exports = [schemaKeys, packageVersion, lambdaCredentials, smallLru, ...nativeHashes];

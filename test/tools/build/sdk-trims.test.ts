@@ -1,0 +1,123 @@
+/**
+ * The build plugins that trim the SDK runtime of code a Lambda function never runs (see
+ * tools/build/esbuild-plugins.cjs): each keeps what the bundle does, and drops its bytes.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as zlib from 'node:zlib';
+import * as esbuild from 'esbuild';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { loadedAtInit } from '../../../tools/bench/lib/bundles.js';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const { esbuildOptions } = createRequire(import.meta.url)('../../../tools/build/esbuild.config.cjs') as { esbuildOptions: esbuild.BuildOptions };
+const PLUGINS = esbuildOptions.plugins ?? [];
+
+/** The Lambda build's plugins without those named. */
+const without = (...names: string[]) => PLUGINS.filter((p) => !names.includes(p.name));
+
+/** `contents` bundled into one module as a function is, and imported from a temporary folder. */
+async function load<T>(contents: string, plugins = PLUGINS): Promise<{ mod: T; code: string }> {
+  const r = await esbuild.build({
+    ...esbuildOptions,
+    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
+    outfile: join(ROOT, 'trim.mjs'),
+    splitting: false,
+    sourcemap: false,
+    write: false,
+    plugins,
+    logLevel: 'silent',
+  });
+  const code = r.outputFiles?.[0]?.text ?? '';
+  const dir = mkdtempSync(join(tmpdir(), 'sdk-trims-'));
+  writeFileSync(join(dir, 'trim.mjs'), code);
+  return { mod: (await import(pathToFileURL(join(dir, 'trim.mjs')).href)) as T, code };
+}
+
+/** The bytes each input file puts in what a function's init loads (handler and static chunks), built with `plugins`. */
+async function initBytes(fn: string, plugins = PLUGINS): Promise<Map<string, number>> {
+  const r = await esbuild.build({ ...esbuildOptions, plugins, entryPoints: [join(ROOT, `functions/${fn}.ts`)], outdir: join(ROOT, '.trim-check'), outExtension: { '.js': '.mjs' }, write: false, metafile: true, logLevel: 'silent' });
+  const bytes = new Map<string, number>();
+  for (const out of loadedAtInit(r.metafile.outputs, fn).loaded) {
+    for (const [path, v] of Object.entries(r.metafile.outputs[out]?.inputs ?? {})) if (v.bytesInOutput > 0) bytes.set(path, (bytes.get(path) ?? 0) + v.bytesInOutput);
+  }
+  return bytes;
+}
+
+const total = (bytes: Map<string, number>) => [...bytes.values()].reduce((a, b) => a + b, 0);
+const has = (bytes: Map<string, number>, file: string) => [...bytes.keys()].some((p) => p.endsWith(file));
+
+type Hash = { update(data: Uint8Array | string): void; digest(): Promise<Uint8Array> };
+type HashClass = new (secret?: Uint8Array | string) => Hash;
+
+describe('native-hashes', () => {
+  it('hashes, HMACs and CRCs as node:crypto and zlib do, in the trimmed bundle', async () => {
+    // Prepare
+    const { mod } = await load<{ Sha256Node: HashClass; Crc32Node: new () => Hash & { digestSync(): number } }>("export { Sha256Node, Crc32Node } from '@smithy/core/checksum';");
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.option(fc.uint8Array({ minLength: 1, maxLength: 80 }), { nil: undefined }), async (data, secret) => {
+        // Act
+        const sha = new mod.Sha256Node(secret);
+        sha.update(data);
+        const crc = new mod.Crc32Node();
+        crc.update(data);
+        // Assess
+        const want = secret ? createHmac('sha256', secret).update(data).digest() : createHash('sha256').update(data).digest();
+        expect(Buffer.from(await sha.digest())).toEqual(want);
+        expect(crc.digestSync()).toBe(zlib.crc32(data));
+      }),
+      { numRuns: 200 },
+    );
+  }, 60_000);
+
+  it('signs a request as the untrimmed bundle does', async () => {
+    // Prepare: a client in each bundle, answering in process and keeping the signed headers
+    const entry = "export { SFNClient, ListStateMachinesCommand } from '@aws-sdk/client-sfn';";
+    type Sfn = typeof import('@aws-sdk/client-sfn');
+    const [plain, trimmed] = await Promise.all([load<Sfn>(entry, without('native-sha256', 'native-crc32')), load<Sfn>(entry)]);
+    const signed = async (sdk: Sfn) => {
+      const c = new sdk.SFNClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, systemClockOffset: 0 });
+      let headers: Record<string, string> = {};
+      c.middlewareStack.add(
+        () => async (args: any) => {
+          headers = args.request.headers;
+          return { response: { statusCode: 200, headers: {}, body: new TextEncoder().encode('{}') }, output: { $metadata: {} } };
+        },
+        { step: 'finalizeRequest', priority: 'low', name: 'capture' },
+      );
+      await c.send(new sdk.ListStateMachinesCommand({ maxResults: 5 }));
+      return headers;
+    };
+    // The same clock and invocation id for both (both are signed)
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-30T12:00:00Z') });
+    const uuid = vi.spyOn(globalThis.crypto, 'randomUUID').mockReturnValue('00000000-0000-4000-8000-000000000000');
+    try {
+      // Act
+      const [a, b] = [await signed(plain.mod), await signed(trimmed.mod)];
+      // Assess
+      expect(b).toEqual(a);
+      expect(b.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261130\/us-east-1\/states\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/);
+    } finally {
+      uuid.mockRestore();
+      vi.useRealTimers();
+    }
+    // SHA-256's first round constant, in the pure-JS class only
+    expect(plain.code).toMatch(/1116352408|0x428a2f98/i);
+    expect(trimmed.code).not.toMatch(/1116352408|0x428a2f98/i);
+  }, 60_000);
+
+  it('leaves the pure-JS SHA-256 and CRC-32 out of every function', async () => {
+    // Act
+    const [plain, trimmed] = await Promise.all([initBytes('rollback', without('native-sha256', 'native-crc32')), initBytes('rollback')]);
+    // Assess
+    expect(has(plain, 'sha256/Sha256Js.js') && has(plain, 'crc32/Crc32Js.js')).toBe(true);
+    expect(has(trimmed, 'sha256/Sha256Js.js') || has(trimmed, 'crc32/Crc32Js.js')).toBe(false);
+    expect(has(trimmed, 'sha256/Sha256Node.js')).toBe(true);
+    expect(total(plain) - total(trimmed)).toBeGreaterThan(3_000);
+  }, 60_000);
+});
