@@ -3,6 +3,8 @@
  * tools/build/esbuild-plugins.cjs): each keeps what the bundle does, and drops its bytes.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -119,5 +121,97 @@ describe('native-hashes', () => {
     expect(has(trimmed, 'sha256/Sha256Js.js') || has(trimmed, 'crc32/Crc32Js.js')).toBe(false);
     expect(has(trimmed, 'sha256/Sha256Node.js')).toBe(true);
     expect(total(plain) - total(trimmed)).toBeGreaterThan(3_000);
+  }, 60_000);
+});
+
+/** Runs `body` with these environment variables set (undefined: unset), and puts them back. */
+async function withEnv<T>(vars: Record<string, string | undefined>, body: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const put = (v: Record<string, string | undefined>) => {
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined) delete process.env[k];
+      else process.env[k] = x;
+    }
+  };
+  put(vars);
+  try {
+    return await body();
+  } finally {
+    put(saved);
+  }
+}
+
+describe('no-imds-region', () => {
+  type Sfn = { SFNClient: new (config: object) => { config: { region(): Promise<string>; defaultsMode(): Promise<string> } } };
+  const entry = "export { SFNClient } from '@aws-sdk/client-sfn';";
+  /** A stand-in instance metadata service that counts its requests and answers with a region `ap-south-1`. */
+  async function imds(status = 200) {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(status).end(req.method === 'PUT' ? 'token' : 'ap-south-1');
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    return { seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+  }
+  // No shared config files: a developer's ~/.aws/config must not answer for the test.
+  const noFiles = { AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_PROFILE: undefined, AWS_EC2_METADATA_DISABLED: undefined, AWS_DEFAULT_REGION: undefined };
+
+  it('resolves the region and defaults mode as the untrimmed bundle does, and neither asks IMDS, in a Lambda environment', async () => {
+    // Prepare: Lambda's variables, defaults mode "auto" (the one mode that may ask IMDS)
+    const [plain, trimmed] = await Promise.all([load<Sfn>(entry, without('no-imds-region')), load<Sfn>(entry)]);
+    const server = await imds();
+    try {
+      const env = { ...noFiles, AWS_REGION: 'eu-west-3', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', AWS_DEFAULTS_MODE: 'auto', AWS_EC2_METADATA_SERVICE_ENDPOINT: server.url };
+      // Act
+      const [a, b] = await withEnv(env, () =>
+        Promise.all([plain, trimmed].map(async ({ mod }) => {
+          const c = new mod.SFNClient({});
+          return { region: await c.config.region(), mode: await c.config.defaultsMode() };
+        })),
+      );
+      // Assess
+      expect(a).toEqual({ region: 'eu-west-3', mode: 'in-region' });
+      expect(b).toEqual(a);
+      expect(server.seen).toEqual([]);
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+
+  it('where IMDS would be asked but does not answer (as in Lambda), ends as the untrimmed bundle does', async () => {
+    // Prepare: an IMDS that answers 404
+    const [plain, trimmed] = await Promise.all([load<Sfn>(entry, without('no-imds-region')), load<Sfn>(entry)]);
+    const server = await imds(404);
+    try {
+      const base = { ...noFiles, AWS_EXECUTION_ENV: undefined, AWS_EC2_METADATA_SERVICE_ENDPOINT: server.url };
+      // Act: no region anywhere; and defaults mode "auto" outside Lambda
+      const missing = await withEnv({ ...base, AWS_REGION: undefined, AWS_DEFAULTS_MODE: undefined }, () =>
+        Promise.all([plain, trimmed].map(({ mod }) => new mod.SFNClient({}).config.region().catch((e: Error) => e.message))),
+      );
+      const asked = server.seen.length;
+      // A fresh untrimmed module: the first keeps IMDS's failure for a minute and would not ask again.
+      const fresh = await load<Sfn>(entry, without('no-imds-region'));
+      const modes = await withEnv({ ...base, AWS_REGION: 'eu-west-3', AWS_DEFAULTS_MODE: 'auto' }, () =>
+        Promise.all([fresh, trimmed].map(({ mod }) => new mod.SFNClient({}).config.defaultsMode())),
+      );
+      // Assess: the untrimmed bundle asked IMDS both times and got nothing; the trimmed one did not ask
+      expect(missing).toEqual(['Region is missing', 'Region is missing']);
+      expect(modes).toEqual(['standard', 'standard']);
+      expect(asked).toBeGreaterThan(0);
+      expect(server.seen.length).toBeGreaterThan(asked);
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+
+  it('leaves the IMDS client out of every function', async () => {
+    // Act
+    const [plain, trimmed] = await Promise.all([initBytes('rollback', without('no-imds-region')), initBytes('rollback')]);
+    // Assess
+    const imdsBytes = (b: Map<string, number>) => [...b].find(([p]) => p.endsWith('regionConfig/getInstanceMetadataRegion.js'))?.[1] ?? 0;
+    expect(imdsBytes(plain)).toBeGreaterThan(1_000);
+    expect(imdsBytes(trimmed)).toBeLessThan(50);
+    expect(total(plain) - total(trimmed)).toBeGreaterThan(1_000);
   }, 60_000);
 });
