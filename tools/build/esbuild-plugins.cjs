@@ -34,6 +34,14 @@
  * defaults mode "auto" when AWS_EXECUTION_ENV or AWS_REGION is unset. Lambda sets both in every
  * function, so neither asks; and Lambda has no IMDS, where the lookup ends in `undefined` after a
  * failed request. The module becomes that answer, at once (~1.2 KB of every bundle).
+ *
+ * node-streams-only: @smithy/core's Node stream helpers import their browser twins by path (no
+ * package condition picks them) to also take a web ReadableStream or Blob: sdkStreamMixin, which
+ * wraps a streaming output member's body, and streamCollector, which reads a response body that is
+ * not bytes already. In a Lambda bundle every body comes from NodeHttpHandler, an
+ * http.IncomingMessage (a Node Readable), and no operation redblack's functions call streams its
+ * output. The twins become stand-ins that refuse a web stream (~2.2 KB where a REST client is
+ * bundled, ~0.2 KB elsewhere).
  */
 /* global require, module */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- serverless-esbuild loads this file with require().
@@ -152,4 +160,15 @@ const noImdsRegion = {
   },
 };
 
-module.exports = [schemaKeys, packageVersion, lambdaCredentials, smallLru, ...nativeHashes, noImdsRegion];
+const webStream = 'a web stream body (the Lambda bundle reads Node streams only)';
+const nodeStreamsOnly = [
+  editModule('node-streams-only-mixin', /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]serde[\\/]util-stream[\\/]sdk-stream-mixin\.js$/, [
+    // sdkStreamMixin catches this and throws its own "Unexpected stream implementation" error.
+    ['import { sdkStreamMixin as sdkStreamMixinReadableStream } from "./sdk-stream-mixin.browser";', `const sdkStreamMixinReadableStream = () => { throw new Error(${JSON.stringify(webStream)}); };`],
+  ]),
+  editModule('node-streams-only-collector', /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]serde[\\/]util-stream[\\/]stream-collector\.js$/, [
+    ['import { collectBlob, collectReadableStream } from "./stream-collector.browser";', `const collectBlob = async () => { throw new Error(${JSON.stringify(webStream)}); }, collectReadableStream = collectBlob;`],
+  ]),
+];
+
+module.exports = [schemaKeys, packageVersion, lambdaCredentials, smallLru, ...nativeHashes, noImdsRegion, ...nodeStreamsOnly];

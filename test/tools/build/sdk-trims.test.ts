@@ -215,3 +215,75 @@ describe('no-imds-region', () => {
     expect(total(plain) - total(trimmed)).toBeGreaterThan(1_000);
   }, 60_000);
 });
+
+describe('node-streams-only', () => {
+  const PLUGIN_NAMES = ['node-streams-only-mixin', 'node-streams-only-collector'];
+
+  it('a bundled REST client reads answers and errors from NodeHttpHandler as the untrimmed bundle does', async () => {
+    // Prepare: Scheduler (REST-JSON, the protocol that wraps streams) both ways, against a local endpoint
+    const entry = "export { SchedulerClient, GetScheduleCommand } from '@aws-sdk/client-scheduler';";
+    type Scheduler = typeof import('@aws-sdk/client-scheduler');
+    const [plain, trimmed] = await Promise.all([load<Scheduler>(entry, without(...PLUGIN_NAMES)), load<Scheduler>(entry)]);
+    const server = createServer((req, res) => {
+      if (req.url?.includes('missing')) res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' }).end(JSON.stringify({ Message: 'no such schedule' }));
+      else res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': 'r1' }).end(JSON.stringify({ Name: 'rb-web', State: 'ENABLED', ScheduleExpression: 'at(2026-12-01T00:00:00)', CreationDate: 1764547200 }));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const ask = async (sdk: Scheduler, name: string) => {
+        const c = new sdk.SchedulerClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1 });
+        try {
+          const { $metadata, ...out } = await c.send(new sdk.GetScheduleCommand({ Name: name }));
+          return { out, status: $metadata.httpStatusCode };
+        } catch (e) {
+          const err = e as { name: string; message: string; $fault: string; $metadata: { httpStatusCode: number } };
+          return { error: err.name, message: err.message, fault: err.$fault, status: err.$metadata.httpStatusCode };
+        } finally {
+          c.destroy();
+        }
+      };
+      for (const name of ['rb-web', 'missing']) {
+        // Act
+        const [a, b] = [await ask(plain.mod, name), await ask(trimmed.mod, name)];
+        // Assess
+        expect(b).toEqual(a);
+      }
+      expect(await ask(trimmed.mod, 'rb-web')).toMatchObject({ out: { Name: 'rb-web', State: 'ENABLED' }, status: 200 });
+      expect(await ask(trimmed.mod, 'missing')).toMatchObject({ error: 'ResourceNotFoundException', message: 'no such schedule', status: 404 });
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+
+  it('wraps and collects a Node stream as before, and refuses a web stream', async () => {
+    // Prepare
+    const entry = "export { sdkStreamMixin, streamCollector } from '@smithy/core/serde';";
+    type Serde = { sdkStreamMixin(s: unknown): { transformToString(enc?: string): Promise<string>; transformToByteArray(): Promise<Uint8Array> }; streamCollector(s: unknown): Promise<Uint8Array> };
+    const [plain, trimmed] = await Promise.all([load<Serde>(entry, without(...PLUGIN_NAMES)), load<Serde>(entry)]);
+    const { Readable } = await import('node:stream');
+    const node = () => Readable.from([Buffer.from('red'), Buffer.from('black')]);
+    const web = () => new Blob(['red', 'black']).stream();
+    for (const { mod } of [plain, trimmed]) {
+      // Act + Assess: Node streams, as NodeHttpHandler's bodies are
+      expect(await mod.sdkStreamMixin(node()).transformToString()).toBe('redblack');
+      expect(await mod.sdkStreamMixin(node()).transformToString('base64')).toBe(Buffer.from('redblack').toString('base64'));
+      expect(Buffer.from(await mod.streamCollector(node())).toString()).toBe('redblack');
+      expect(() => mod.sdkStreamMixin({})).toThrow(/Unexpected stream implementation, expect Stream.Readable instance, got Object/);
+    }
+    // Web streams: the untrimmed bundle reads them, the trimmed one says it does not
+    expect(await plain.mod.sdkStreamMixin(web()).transformToString()).toBe('redblack');
+    expect(() => trimmed.mod.sdkStreamMixin(web())).toThrow(/Unexpected stream implementation/);
+    await expect(trimmed.mod.streamCollector(web())).rejects.toThrow(/web stream body/);
+    await expect(trimmed.mod.streamCollector(new Blob(['x']))).rejects.toThrow(/web stream body/);
+  }, 60_000);
+
+  it('leaves the browser stream helpers out of every function', async () => {
+    // Act
+    const [plain, trimmed] = await Promise.all([initBytes('finalize', without(...PLUGIN_NAMES)), initBytes('finalize')]);
+    // Assess
+    const browser = (b: Map<string, number>) => [...b.keys()].filter((p) => /@smithy\/core\/.*\.browser\.js$/.test(p));
+    expect(browser(plain)).toContain('node_modules/@smithy/core/dist-es/submodules/serde/util-stream/sdk-stream-mixin.browser.js');
+    expect(browser(trimmed)).toEqual([]);
+    expect(total(plain) - total(trimmed)).toBeGreaterThan(2_000);
+  }, 60_000);
+});
