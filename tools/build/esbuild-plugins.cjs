@@ -42,6 +42,14 @@
  * http.IncomingMessage (a Node Readable), and no operation redblack's functions call streams its
  * output. The twins become stand-ins that refuse a web stream (~2.2 KB where a REST client is
  * bundled, ~0.2 KB elsewhere).
+ *
+ * no-shared-config-files: every client setting not in the environment (retry mode, max attempts,
+ * FIPS, dual-stack, defaults mode, app id...) is next looked up in the shared config files,
+ * ~/.aws/config and ~/.aws/credentials or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE. A
+ * function has neither: Lambda's file system is read-only outside /tmp, and serverless.yml sets
+ * none of those variables nor HOME (test/tools/build/sdk-trims.test.ts checks it). A missing file
+ * reads as empty, which is what the loader now returns without looking (~1.9 KB of every bundle:
+ * the INI parser, the home-directory and file-path lookups).
  */
 /* global require, module */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- serverless-esbuild loads this file with require().
@@ -171,4 +179,17 @@ const nodeStreamsOnly = [
   ]),
 ];
 
-module.exports = [schemaKeys, packageVersion, lambdaCredentials, smallLru, ...nativeHashes, noImdsRegion, ...nodeStreamsOnly];
+const noSharedConfigFiles = {
+  name: 'no-shared-config-files',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]config[\\/]shared-ini-file-loader[\\/]loadSharedConfigFiles\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const exports = [...source.matchAll(/^export (?:const (\w+)|\{ (\w+) \} from "\.\/constants")/gm)].map((m) => m[1] ?? m[2]);
+      if (exports.join() !== 'CONFIG_PREFIX_SEPARATOR,loadSharedConfigFiles') throw new Error(`no-shared-config-files: ${args.path} exports ${exports.join()}`);
+      // What the loader returns when neither file exists (each read's error is swallowed into {}).
+      return { contents: 'export { CONFIG_PREFIX_SEPARATOR } from "./constants";\nexport const loadSharedConfigFiles = async () => ({ configFile: {}, credentialsFile: {} });', loader: 'js' };
+    });
+  },
+};
+
+module.exports = [schemaKeys, packageVersion, lambdaCredentials, smallLru, ...nativeHashes, noImdsRegion, ...nodeStreamsOnly, noSharedConfigFiles];

@@ -5,7 +5,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -285,5 +285,56 @@ describe('node-streams-only', () => {
     expect(browser(plain)).toContain('node_modules/@smithy/core/dist-es/submodules/serde/util-stream/sdk-stream-mixin.browser.js');
     expect(browser(trimmed)).toEqual([]);
     expect(total(plain) - total(trimmed)).toBeGreaterThan(2_000);
+  }, 60_000);
+});
+
+describe('no-shared-config-files', () => {
+  type Config = { maxAttempts(): Promise<number>; retryMode(): Promise<string>; useFipsEndpoint(): Promise<boolean>; useDualstackEndpoint(): Promise<boolean>; defaultsMode(): Promise<string>; userAgentAppId(): Promise<string | undefined>; region(): Promise<string> };
+  type Sfn = { SFNClient: new (config: object) => { config: Config } };
+  const entry = "export { SFNClient } from '@aws-sdk/client-sfn';";
+  const settings = async (mod: Sfn) => {
+    const c = new mod.SFNClient({}).config;
+    return { maxAttempts: await c.maxAttempts(), retryMode: await c.retryMode(), fips: await c.useFipsEndpoint(), dualstack: await c.useDualstackEndpoint(), mode: await c.defaultsMode(), appId: await c.userAgentAppId(), region: await c.region() };
+  };
+  const unset = { AWS_MAX_ATTEMPTS: undefined, AWS_RETRY_MODE: undefined, AWS_USE_FIPS_ENDPOINT: undefined, AWS_USE_DUALSTACK_ENDPOINT: undefined, AWS_DEFAULTS_MODE: undefined, AWS_SDK_UA_APP_ID: undefined, AWS_PROFILE: undefined, AWS_REGION: 'eu-west-3' };
+
+  it('resolves every client setting as the untrimmed bundle does when there are no config files, as in Lambda', async () => {
+    // Prepare
+    const [plain, trimmed] = await Promise.all([load<Sfn>(entry, without('no-shared-config-files')), load<Sfn>(entry)]);
+    const noFiles = { ...unset, AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
+    // Act
+    const [a, b] = await withEnv(noFiles, () => Promise.all([settings(plain.mod), settings(trimmed.mod)]));
+    const fromEnv = await withEnv({ ...noFiles, AWS_MAX_ATTEMPTS: '5', AWS_RETRY_MODE: 'adaptive', AWS_USE_FIPS_ENDPOINT: 'true' }, () => settings(trimmed.mod));
+    // Assess
+    expect(a).toEqual({ maxAttempts: 3, retryMode: 'standard', fips: false, dualstack: false, mode: 'legacy', appId: undefined, region: 'eu-west-3' });
+    expect(b).toEqual(a);
+    expect(fromEnv).toMatchObject({ maxAttempts: 5, retryMode: 'adaptive', fips: true });
+  }, 60_000);
+
+  it('no longer reads a config file (none exists in a function)', async () => {
+    // Prepare: a config file that would change the retries
+    const [plain, trimmed] = await Promise.all([load<Sfn>(entry, without('no-shared-config-files')), load<Sfn>(entry)]);
+    const dir = mkdtempSync(join(tmpdir(), 'sdk-config-'));
+    writeFileSync(join(dir, 'config'), '[default]\nmax_attempts = 7\n');
+    // Act
+    const [a, b] = await withEnv({ ...unset, AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') }, () => Promise.all([settings(plain.mod), settings(trimmed.mod)]));
+    // Assess
+    expect([a.maxAttempts, b.maxAttempts]).toEqual([7, 3]);
+  }, 60_000);
+
+  it('serverless.yml points no function at a config file or another home', () => {
+    // Assess: the variables that would make a function read one
+    expect(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')).not.toMatch(/^\s*(AWS_CONFIG_FILE|AWS_SHARED_CREDENTIALS_FILE|AWS_PROFILE|HOME)\s*:/m);
+  });
+
+  it('leaves the INI parser and file lookups out of every function', async () => {
+    // Act
+    const [plain, trimmed] = await Promise.all([initBytes('rollback', without('no-shared-config-files')), initBytes('rollback')]);
+    // Assess
+    for (const file of ['parseIni.js', 'getHomeDir.js', 'readFile.js', 'getConfigData.js']) {
+      expect(has(plain, `shared-ini-file-loader/${file}`)).toBe(true);
+      expect(has(trimmed, `shared-ini-file-loader/${file}`)).toBe(false);
+    }
+    expect(total(plain) - total(trimmed)).toBeGreaterThan(1_800);
   }, 60_000);
 });
