@@ -5,7 +5,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -336,5 +336,27 @@ describe('no-shared-config-files', () => {
       expect(has(trimmed, `shared-ini-file-loader/${file}`)).toBe(false);
     }
     expect(total(plain) - total(trimmed)).toBeGreaterThan(1_800);
+  }, 60_000);
+});
+
+describe('SDK trims after an SDK update', () => {
+  it('fail the build when the code they replace has moved, instead of keeping its bytes unnoticed', async () => {
+    // Prepare: SDK modules at the paths the trims match, whose code no longer reads as expected
+    const dir = mkdtempSync(join(tmpdir(), 'sdk-moved-'));
+    const modules = {
+      'checksum/sha256/Sha256Node.js': 'import { Sha256Js } from "./sha256-js";\nexport const Sha256Node = Sha256Js;',
+      'config/config-resolver/regionConfig/getInstanceMetadataRegion.js': 'export async function getInstanceMetadataRegion() {}',
+      'serde/util-stream/stream-collector.js': 'export const streamCollector = () => {};',
+      'config/shared-ini-file-loader/loadSharedConfigFiles.js': 'export const loadSharedConfigFiles = async () => ({});\nexport const more = 1;',
+    };
+    for (const [path, code] of Object.entries(modules)) {
+      const file = join(dir, 'node_modules/@smithy/core/dist-es/submodules', path);
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, code);
+      // Act
+      const build = esbuild.build({ ...esbuildOptions, entryPoints: [file], outdir: join(dir, 'out'), splitting: false, write: false, logLevel: 'silent' });
+      // Assess
+      await expect(build).rejects.toThrow(/no longer contains|no longer exports|exports /);
+    }
   }, 60_000);
 });
