@@ -22,6 +22,34 @@
  *
  * small-lru: mnemonist's LRU cache (the SDK's endpoint-discovery cache, built by DynamoDB's client
  * even when discovery is off) replaced by a Map-based class with the same methods.
+ *
+ * native-hashes: @smithy/core's Sha256Node and Crc32Node pick node:crypto's sha256 and zlib.crc32
+ * when the runtime has them (Node 22 has both; zlib.crc32 since 20.15 and 22.2) and else fall back
+ * to pure-JS classes (~3.8 KB of every bundle). The fallbacks become a class that throws, so a
+ * runtime without them fails loudly instead of hashing slowly. Md5's fallback is kept: a FIPS-mode
+ * OpenSSL refuses md5, and a Node built that way does run it.
+ *
+ * no-imds-region: the region from the EC2 instance metadata service (IMDS), asked in two places
+ * only: the region's last default (no `region` option, no AWS_REGION, none in a profile) and
+ * defaults mode "auto" when AWS_EXECUTION_ENV or AWS_REGION is unset. Lambda sets both in every
+ * function, so neither asks; and Lambda has no IMDS, where the lookup ends in `undefined` after a
+ * failed request. The module becomes that answer, at once (~1.2 KB of every bundle).
+ *
+ * node-streams-only: @smithy/core's Node stream helpers import their browser twins by path (no
+ * package condition picks them) to also take a web ReadableStream or Blob: sdkStreamMixin, which
+ * wraps a streaming output member's body, and streamCollector, which reads a response body that is
+ * not bytes already. In a Lambda bundle every body comes from NodeHttpHandler, an
+ * http.IncomingMessage (a Node Readable), and no operation redblack's functions call streams its
+ * output. The twins become stand-ins that refuse a web stream (~2.2 KB where a REST client is
+ * bundled, ~0.2 KB elsewhere).
+ *
+ * no-shared-config-files: every client setting not in the environment (retry mode, max attempts,
+ * FIPS, dual-stack, defaults mode, app id...) is next looked up in the shared config files,
+ * ~/.aws/config and ~/.aws/credentials or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE. A
+ * function has neither: Lambda's file system is read-only outside /tmp, and serverless.yml sets
+ * none of those variables nor HOME (test/tools/build/sdk-trims.test.ts checks it). A missing file
+ * reads as empty, which is what the loader now returns without looking (~1.9 KB of every bundle:
+ * the INI parser, the home-directory and file-path lookups).
  */
 /* global require, module */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- serverless-esbuild loads this file with require().
@@ -96,4 +124,72 @@ const smallLru = {
   },
 };
 
-module.exports = [schemaKeys, packageVersion, lambdaCredentials, smallLru];
+/**
+ * A plugin that edits one SDK module's source: each `[text, replacement]` of `edits` must be in
+ * the module, so a trim that no longer matches (the SDK moved the code) fails the build instead of
+ * quietly keeping the bytes.
+ */
+function editModule(name, filter, edits) {
+  return {
+    name,
+    setup(build) {
+      build.onLoad({ filter }, async (args) => {
+        let source = await readFile(args.path, 'utf8');
+        for (const [text, replacement] of edits) {
+          if (!source.includes(text)) throw new Error(`${name}: ${args.path} no longer contains ${JSON.stringify(text)}`);
+          source = source.replace(text, replacement);
+        }
+        return { contents: source, loader: 'js' };
+      });
+    },
+  };
+}
+
+/** A class that cannot be built, in place of a pure-JS fallback (see native-hashes above). */
+const noFallback = (cls, what) => `const ${cls} = class { constructor() { throw new Error(${JSON.stringify(`no ${what} (no JS fallback in this bundle)`)}); } };`;
+
+const nativeHashes = [
+  editModule('native-sha256', /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256Node\.js$/, [
+    ['import { Sha256Js } from "./Sha256Js";', noFallback('Sha256Js', 'node:crypto sha256')],
+  ]),
+  editModule('native-crc32', /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]crc32[\\/]Crc32Node\.js$/, [
+    ['import { Crc32Js } from "./Crc32Js";', noFallback('Crc32Js', 'zlib.crc32')],
+  ]),
+];
+
+const noImdsRegion = {
+  name: 'no-imds-region',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]config[\\/]config-resolver[\\/]regionConfig[\\/]getInstanceMetadataRegion\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('export const getInstanceMetadataRegion = async () =>')) throw new Error(`no-imds-region: ${args.path} no longer exports getInstanceMetadataRegion`);
+      return { contents: 'export const getInstanceMetadataRegion = async () => undefined;', loader: 'js' };
+    });
+  },
+};
+
+const webStream = 'a web stream body (the Lambda bundle reads Node streams only)';
+const nodeStreamsOnly = [
+  editModule('node-streams-only-mixin', /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]serde[\\/]util-stream[\\/]sdk-stream-mixin\.js$/, [
+    // sdkStreamMixin catches this and throws its own "Unexpected stream implementation" error.
+    ['import { sdkStreamMixin as sdkStreamMixinReadableStream } from "./sdk-stream-mixin.browser";', `const sdkStreamMixinReadableStream = () => { throw new Error(${JSON.stringify(webStream)}); };`],
+  ]),
+  editModule('node-streams-only-collector', /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]serde[\\/]util-stream[\\/]stream-collector\.js$/, [
+    ['import { collectBlob, collectReadableStream } from "./stream-collector.browser";', `const collectBlob = async () => { throw new Error(${JSON.stringify(webStream)}); }, collectReadableStream = collectBlob;`],
+  ]),
+];
+
+const noSharedConfigFiles = {
+  name: 'no-shared-config-files',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]config[\\/]shared-ini-file-loader[\\/]loadSharedConfigFiles\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const exports = [...source.matchAll(/^export (?:const (\w+)|\{ (\w+) \} from "\.\/constants")/gm)].map((m) => m[1] ?? m[2]);
+      if (exports.join() !== 'CONFIG_PREFIX_SEPARATOR,loadSharedConfigFiles') throw new Error(`no-shared-config-files: ${args.path} exports ${exports.join()}`);
+      // What the loader returns when neither file exists (each read's error is swallowed into {}).
+      return { contents: 'export { CONFIG_PREFIX_SEPARATOR } from "./constants";\nexport const loadSharedConfigFiles = async () => ({ configFile: {}, credentialsFile: {} });', loader: 'js' };
+    });
+  },
+};
+
+module.exports = [schemaKeys, packageVersion, lambdaCredentials, smallLru, ...nativeHashes, noImdsRegion, ...nodeStreamsOnly, noSharedConfigFiles];

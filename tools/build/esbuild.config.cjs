@@ -42,7 +42,7 @@ const esbuildOptions = {
   // Bundled CommonJS dependencies still call require(): an ESM bundle has to provide it.
   banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
   // Inlines the SDK schemas' computed keys so tree shaking drops the shapes a function never sends;
-  // resolves credentials from the environment only.
+  // resolves credentials from the environment only; leaves out SDK runtime code Lambda never runs.
   plugins: [...plugins, chunksBesideEntry()],
 };
 
