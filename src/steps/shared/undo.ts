@@ -6,7 +6,7 @@
  */
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { deleteGroup, describeGroup, groupTag, updateGroup } from '../../aws/autoscaling.js';
-import { instancesTagged, terminateInstances } from '../../aws/ec2.js';
+import { instanceIdsTagged, tagValues, terminateInstances } from '../../aws/ec2.js';
 import { deleteTargetGroup, findTargetGroupByName, forwardTargets, readSwapPoint, type SwapPoint, writeSwapPoint } from '../../aws/elbv2.js';
 import { endDeployment, releaseLock } from '../../aws/store.js';
 import { TAG } from '../../aws/tags.js';
@@ -57,9 +57,11 @@ export async function undoDeployment(
   // A fresh baseline has nothing to inspect (it runs the live image): it always goes.
   if (state.baseline) deleted.push(...(await deleteBaseline(state.baseline, state.deployment)));
 
-  const builders = await instancesTagged({ [TAG.deployment]: state.deployment, [TAG.role]: 'builder' });
-  await terminateInstances(builders.map((i) => i.InstanceId as string));
-  deleted.push(...builders.map((i) => i.InstanceId as string));
+  // By tags alone (DescribeTags): the deployment's group instances carry its tag too, so only
+  // builders are kept. A builder already terminated is not reported as deleted.
+  const tagged = await instanceIdsTagged(TAG.deployment, state.deployment);
+  const roles = await tagValues(tagged, TAG.role);
+  deleted.push(...(await terminateInstances(tagged.filter((id) => roles.get(id) === 'builder'))));
 
   const name = state.next.serverGroup;
   const group = await describeGroup(name);
