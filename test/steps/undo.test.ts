@@ -65,16 +65,15 @@ describe('the undo of a deployment', () => {
     const state = await failed();
     const builder = await launch(state.imageId as string, { [TAG.deployment]: DEPLOYMENT, [TAG.role]: 'builder' });
     const real = s.cloud.ec2.DescribeTags.bind(s.cloud.ec2);
+    const vanished = [
+      { ResourceId: VANISHED, ResourceType: 'instance' as const, Key: TAG.deployment, Value: DEPLOYMENT },
+      { ResourceId: VANISHED, ResourceType: 'instance' as const, Key: TAG.role, Value: 'builder' },
+    ];
     vi.spyOn(s.cloud.ec2, 'DescribeTags').mockImplementation((input) => {
       const out = real(input);
-      const filter = (name: string) => input.Filters?.find((f) => f.Name === name)?.Values;
-      const byId = filter('resource-id');
-      if (!byId || byId.includes(VANISHED)) {
-        const value = byId ? 'builder' : DEPLOYMENT;
-        const key = byId ? TAG.role : TAG.deployment;
-        if (filter('key')?.includes(key)) out.Tags = [{ ResourceId: VANISHED, ResourceType: 'instance', Key: key, Value: value }, ...(out.Tags ?? [])];
-      }
-      return out;
+      const fields = { key: 'Key', value: 'Value', 'resource-id': 'ResourceId', 'resource-type': 'ResourceType' } as const;
+      const listed = vanished.filter((row) => (input.Filters ?? []).every((f) => f.Values?.includes(row[fields[f.Name as keyof typeof fields]])));
+      return { ...out, Tags: [...listed, ...(out.Tags ?? [])] };
     });
     // Act
     const result = await runAsCaller('rollback', () => rollback(state));

@@ -57,11 +57,12 @@ export async function undoDeployment(
   // A fresh baseline has nothing to inspect (it runs the live image): it always goes.
   if (state.baseline) deleted.push(...(await deleteBaseline(state.baseline, state.deployment)));
 
-  // By tags alone (DescribeTags): the deployment's group instances carry its tag too, so only
-  // builders are kept. A builder already terminated is not reported as deleted.
-  const tagged = await instanceIdsTagged(TAG.deployment, state.deployment);
-  const roles = await tagValues(tagged, TAG.role);
-  deleted.push(...(await terminateInstances(tagged.filter((id) => roles.get(id) === 'builder'))));
+  // By tags alone (DescribeTags). Builders first: they are few account-wide, where the
+  // deployment's tag is also on every instance of its groups. A builder already terminated is
+  // not reported as deleted.
+  const builders = await instanceIdsTagged(TAG.role, 'builder');
+  const deployments = await tagValues(builders, TAG.deployment);
+  deleted.push(...(await terminateInstances(builders.filter((id) => deployments.get(id) === state.deployment))));
 
   const name = state.next.serverGroup;
   const group = await describeGroup(name);
