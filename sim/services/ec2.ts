@@ -153,6 +153,9 @@ export class Ec2Sim {
   DeleteTags(i: E.DeleteTagsCommandInput): Out<E.DeleteTagsCommandOutput> {
     return this.tagging.DeleteTags(i);
   }
+  DescribeTags(i: E.DescribeTagsCommandInput): Out<E.DescribeTagsCommandOutput> {
+    return this.tagging.DescribeTags(i);
+  }
 
   // ---- networking (demo seeding) ----------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import {
   type LaunchTemplateVersion,
   paginateDescribeImages,
   paginateDescribeInstances,
+  paginateDescribeTags,
   RunInstancesCommand,
   type RunInstancesCommandInput,
   TerminateInstancesCommand,
@@ -51,15 +52,70 @@ export async function instancesTagged(tags: Record<string, string>): Promise<Ins
   return found;
 }
 
+/**
+ * Ids of instances whose tag `key` is `value`, from DescribeTags: its output is a few strings per
+ * tag where DescribeInstances' carries whole instances (~21 KB of shapes in a bundle). Terminated
+ * instances stay listed while EC2 still shows them. Key and value are checked here too, so the
+ * answer does not hang on how EC2 reads the filters.
+ */
+export async function instanceIdsTagged(key: string, value: string): Promise<string[]> {
+  const Filters = [
+    { Name: 'resource-type', Values: ['instance'] },
+    { Name: 'key', Values: [key] },
+    { Name: 'value', Values: [value] },
+  ];
+  const ids = new Set<string>();
+  for await (const page of paginateDescribeTags({ client: ec2(), pageSize: 1000 }, { Filters })) {
+    for (const t of page.Tags ?? []) if (t.Key === key && t.Value === value && t.ResourceId) ids.add(t.ResourceId);
+  }
+  return [...ids];
+}
+
+/** EC2 takes at most 200 values per filter. */
+const FILTER_VALUES = 200;
+
+/** Each resource's value of tag `key` (resources without it are absent), from DescribeTags. */
+export async function tagValues(ids: string[], key: string): Promise<Map<string, string>> {
+  const values = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += FILTER_VALUES) {
+    const Filters = [
+      { Name: 'resource-id', Values: ids.slice(i, i + FILTER_VALUES) },
+      { Name: 'key', Values: [key] },
+    ];
+    for await (const page of paginateDescribeTags({ client: ec2(), pageSize: 1000 }, { Filters })) {
+      for (const t of page.Tags ?? []) if (t.Key === key && t.ResourceId) values.set(t.ResourceId, t.Value ?? '');
+    }
+  }
+  return values;
+}
+
 export async function consoleOutput(id: string): Promise<string> {
   const out = await ec2().send(new GetConsoleOutputCommand({ InstanceId: id, Latest: true }));
   return out.Output ? Buffer.from(out.Output, 'base64').toString('utf8') : '';
 }
 
-/** Terminates instances; ids already gone are not an error (TerminateInstances is idempotent). */
-export async function terminateInstances(ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await tolerate('InvalidInstanceID.NotFound', ec2().send(new TerminateInstancesCommand({ InstanceIds: ids })));
+/**
+ * Terminates instances; ids already gone are not an error (TerminateInstances is idempotent on a
+ * terminated instance, but one id EC2 no longer knows fails the whole request with
+ * InvalidInstanceID.NotFound: then each id is retried on its own, so a vanished one spares no other).
+ * Returns the ids that were not already terminated.
+ */
+export async function terminateInstances(ids: string[]): Promise<string[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const terminate = async (InstanceIds: string[]): Promise<string[]> => {
+    const out = await ec2().send(new TerminateInstancesCommand({ InstanceIds }));
+    return (out.TerminatingInstances ?? []).filter((c) => c.PreviousState?.Name !== 'terminated').flatMap((c) => c.InstanceId ?? []);
+  };
+  try {
+    return await terminate(unique);
+  } catch (err) {
+    if (!isAwsError(err, 'InvalidInstanceID.NotFound')) throw err;
+    if (unique.length === 1) return [];
+  }
+  const terminated: string[] = [];
+  for (const id of unique) terminated.push(...(await tolerate('InvalidInstanceID.NotFound', terminate([id]), [] as string[])));
+  return terminated;
 }
 
 export async function describeImage(id: string): Promise<Image | undefined> {

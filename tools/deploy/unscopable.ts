@@ -7,6 +7,7 @@ const NO_RESOURCE_TYPE = 'lists no resource type: AWS evaluates it against "*" o
 
 export const UNSCOPABLE: Record<string, string> = {
   'ec2:DescribeInstances': NO_RESOURCE_TYPE,
+  'ec2:DescribeTags': NO_RESOURCE_TYPE,
   'ec2:DescribeImages': NO_RESOURCE_TYPE,
   'ec2:DescribeLaunchTemplates': NO_RESOURCE_TYPE,
   'ec2:DescribeLaunchTemplateVersions': NO_RESOURCE_TYPE,

@@ -11,6 +11,7 @@ export const OPERATIONS: Record<string, readonly string[]> = {
   ec2: [
     'RunInstances',
     'DescribeInstances',
+    'DescribeTags',
     'TerminateInstances',
     'GetConsoleOutput',
     'CreateImage',

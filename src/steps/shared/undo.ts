@@ -6,7 +6,7 @@
  */
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { deleteGroup, describeGroup, groupTag, updateGroup } from '../../aws/autoscaling.js';
-import { instancesTagged, terminateInstances } from '../../aws/ec2.js';
+import { instanceIdsTagged, tagValues, terminateInstances } from '../../aws/ec2.js';
 import { deleteTargetGroup, findTargetGroupByName, forwardTargets, readSwapPoint, type SwapPoint, writeSwapPoint } from '../../aws/elbv2.js';
 import { endDeployment, releaseLock } from '../../aws/store.js';
 import { TAG } from '../../aws/tags.js';
@@ -57,9 +57,12 @@ export async function undoDeployment(
   // A fresh baseline has nothing to inspect (it runs the live image): it always goes.
   if (state.baseline) deleted.push(...(await deleteBaseline(state.baseline, state.deployment)));
 
-  const builders = await instancesTagged({ [TAG.deployment]: state.deployment, [TAG.role]: 'builder' });
-  await terminateInstances(builders.map((i) => i.InstanceId as string));
-  deleted.push(...builders.map((i) => i.InstanceId as string));
+  // By tags alone (DescribeTags). Builders first: they are few account-wide, where the
+  // deployment's tag is also on every instance of its groups. A builder already terminated is
+  // not reported as deleted.
+  const builders = await instanceIdsTagged(TAG.role, 'builder');
+  const deployments = await tagValues(builders, TAG.deployment);
+  deleted.push(...(await terminateInstances(builders.filter((id) => deployments.get(id) === state.deployment))));
 
   const name = state.next.serverGroup;
   const group = await describeGroup(name);
