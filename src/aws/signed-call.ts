@@ -133,3 +133,29 @@ export async function call<I, O>(clientName: string, commandName: string, input:
   const { output } = (await withRetries(clientName, () => routedSend({ input }))) as { output: O };
   return output;
 }
+
+/**
+ * A restJson1 error as the client names it: the code from the `x-amzn-errortype` header, else the
+ * body's `code` or `__type`, cut at ',' and ':' and after a namespace's '#'
+ * (https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html#operation-error-serialization);
+ * "Unknown" when there is none, as the client says.
+ */
+export function restJsonError(status: number, headers: Record<string, string>, text: string, label: string): AwsCallError {
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = text ? JSON.parse(text) : {};
+    if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON (a proxy's page): the status alone says what happened.
+  }
+  const find = (o: Record<string, unknown>, key: string): unknown => Object.entries(o).find(([k]) => k.toLowerCase() === key)?.[1];
+  const raw = find(headers, 'x-amzn-errortype') ?? find(body, 'code') ?? body.__type;
+  const sanitize = (v: string): string => {
+    const first = v.split(',')[0]?.split(':')[0] ?? v;
+    return first.includes('#') ? (first.split('#')[1] ?? first) : first;
+  };
+  const name = raw === undefined || raw === null ? 'Unknown' : sanitize(String(raw));
+  const message = body.message ?? body.Message ?? 'UnknownError';
+  const requestId = find(headers, 'x-amzn-requestid');
+  return new AwsCallError(name, status, `${label}: ${String(message)}`, typeof requestId === 'string' ? requestId : undefined);
+}
