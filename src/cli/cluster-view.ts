@@ -8,7 +8,7 @@ import { clusterGroups, groupTag } from '../aws/autoscaling.js';
 import { launchTemplateVersions } from '../aws/ec2.js';
 import { forwardTargets, readSwapPoint, targetStates } from '../aws/elbv2.js';
 import { describeExecution, historySince } from '../aws/executions.js';
-import { scheduleTime } from '../aws/scheduler.js';
+import { scheduleTime } from '../aws/schedule-reads.js';
 import { executionArnOf } from '../aws/sfn.js';
 import { getParameter } from '../aws/ssm.js';
 import { lockHolder } from '../aws/store.js';

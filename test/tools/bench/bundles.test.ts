@@ -82,6 +82,15 @@ describe("the SDK's own lazy imports sit in chunks that init never loads", () =>
     }
   }, 60_000);
 
+  it('finalize, recover, manual-rollback, teardown: schedules created and deleted without the Scheduler client', async () => {
+    for (const fn of ['finalize', 'recover', 'manual-rollback', 'teardown']) {
+      const { atInit, all } = await bundled(`functions/${fn}.ts`);
+      // CreateSchedule and DeleteSchedule are signed requests (src/aws/scheduler.ts); the CLI's reads keep the client.
+      expect(has(all, '@aws-sdk/client-scheduler'), fn).toBe(false);
+      expect(atInit.some((i) => i.endsWith('src/aws/scheduler.ts')), fn).toBe(true);
+    }
+  }, 120_000);
+
   it('rollback: the event-stream codecs (streaming operations, which it never sends) are a chunk', async () => {
     const { atInit, all } = await bundled('functions/rollback.ts');
     expect(all.some((i) => i.includes('event-streams/'))).toBe(true);
