@@ -54,7 +54,7 @@ export async function signHeadObject(request: HttpRequest, region: string, crede
 }
 
 async function sendOverHttp(input: HeadObjectInput): Promise<HeadObjectOutput> {
-  const { region, endpoint, credentials } = target('S3 HeadObject');
+  const { region, endpoint, credentials } = await target('S3 HeadObject');
   const response = await sendSigned(await signHeadObject(headObjectRequest(input, region, endpoint), region, credentials));
   // A HEAD has no body to read.
   discardBody(response);

@@ -70,7 +70,7 @@ export async function signSchedulerRequest(request: HttpRequest, region: string,
 
 /** Signs and sends one request; a status of 300 and above is the restJson1 error it carries. */
 async function send(label: string, build: (region: string, endpoint: string | undefined) => HttpRequest): Promise<Record<string, unknown>> {
-  const { region, endpoint, credentials } = target(label);
+  const { region, endpoint, credentials } = await target(label);
   const response = await sendSigned(await signSchedulerRequest(build(region, endpoint), region, credentials));
   const text = await readBody(response);
   if (response.statusCode >= 300) throw restJsonError(response.statusCode, response.headers, text, label);

@@ -12,6 +12,7 @@
 import { partition } from '@aws-sdk/core/client';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
+import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
 import { isServerError, isThrottlingError, isTransientError, StandardRetryStrategy } from '@smithy/core/retry';
 import { HttpRequest, type HttpResponse } from '@smithy/core/transport';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -70,11 +71,15 @@ export async function sign(request: HttpRequest, service: string, region: string
   return (await signer.sign(request, signingDate ? { signingDate } : {})) as HttpRequest;
 }
 
-/** Where the calls go and as whom, from the client settings and the environment, as `client()` builds them. */
-export function target(label: string): { region: string; endpoint: string | undefined; credentials: Credentials } {
+/**
+ * Where the calls go and as whom, from the client settings and the environment, as `client()` builds
+ * them: the region by the SDK's own chain (AWS_REGION, then the profile in ~/.aws/config), so the
+ * CLI finds it where a client would.
+ */
+export async function target(label: string): Promise<{ region: string; endpoint: string | undefined; credentials: Credentials }> {
   const settings = clientSettings();
-  const region = settings.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new AwsCallError('ConfigError', 400, `${label}: no region (set AWS_REGION)`);
+  const region = settings.region ?? (await loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS)().catch(() => undefined)) ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new AwsCallError('ConfigError', 400, `${label}: no region (set AWS_REGION, or region in the profile)`);
   return { region, endpoint: settings.endpoint ?? process.env.AWS_ENDPOINT_URL, credentials: settings.credentials ?? defaultProvider() };
 }
 

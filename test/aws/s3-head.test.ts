@@ -3,8 +3,11 @@
  * @aws-sdk/client-s3 sends, signature included, and its answers must read as the client's do.
  */
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { configureClients } from '../../src/aws/clients.js';
 import { headObject, headObjectRequest, S3HeadError, signHeadObject } from '../../src/aws/s3-head.js';
@@ -123,6 +126,31 @@ describe('headObject over HTTP', () => {
     expect(out).toEqual({ ContentLength: 42, ETag: '"abc"', VersionId: '7', LastModified: new Date('2026-11-30T12:00:00Z') });
     expect(seen.map((r) => [r.method, r.url])).toEqual([['HEAD', '/artifacts/web/1.0.0/web.tar.gz?versionId=7']]);
     expect(seen[0]?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/);
+  });
+
+  it('finds the region where an SDK client would: the profile in the shared config file, without AWS_REGION', async () => {
+    // Prepare: what the CLI sees on an operator's machine
+    const seen = await serve([{ status: 200 }]);
+    const { port } = (server as Server).address() as AddressInfo;
+    const dir = mkdtempSync(join(tmpdir(), 'redblack-config-'));
+    writeFileSync(join(dir, 'config'), '[default]\nregion = eu-west-1\n');
+    const saved = { region: process.env.AWS_REGION, file: process.env.AWS_CONFIG_FILE, profile: process.env.AWS_PROFILE };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_PROFILE;
+    process.env.AWS_CONFIG_FILE = join(dir, 'config');
+    configureClients({ endpoint: `http://127.0.0.1:${port}`, credentials });
+    try {
+      // Act
+      await headObject({ Bucket: 'b1', Key: 'k' });
+    } finally {
+      for (const [k, v] of [['AWS_REGION', saved.region], ['AWS_CONFIG_FILE', saved.file], ['AWS_PROFILE', saved.profile]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Assess
+    expect(seen[0]?.headers.authorization).toContain('/eu-west-1/s3/aws4_request');
   });
 
   it('names a 404 NotFound and a 403 Forbidden, which artifactExists reads as "no such artifact"', async () => {
