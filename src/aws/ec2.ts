@@ -1,8 +1,10 @@
-/** EC2 calls: bake builders, images and launch template versions. */
+/**
+ * EC2 calls: bake builders, images and launch template versions. The reads and deletes that
+ * housekeeping sends (teardown, undo, the image check) go without the client, in ./ec2-query.ts.
+ */
 import {
   CreateImageCommand,
   CreateLaunchTemplateVersionCommand,
-  DeregisterImageCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeLaunchTemplatesCommand,
@@ -12,17 +14,36 @@ import {
   type Image,
   type Instance,
   type LaunchTemplateVersion,
-  paginateDescribeImages,
-  paginateDescribeInstances,
-  paginateDescribeTags,
   RunInstancesCommand,
   type RunInstancesCommandInput,
-  TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { client } from './clients.js';
+import {
+  describeImages,
+  describeInstances,
+  describeLaunchTemplateVersions,
+  describeTags,
+  deregisterImageCall,
+  type ImageSummary,
+  type InstanceSummary,
+  type LaunchTemplateVersionSummary,
+  terminateInstancesCall,
+} from './ec2-query.js';
 import { isAwsError, tolerate } from './not-found.js';
 
 const ec2 = () => client(EC2Client);
+/** Every page of a listing, following NextToken to the end as the client's paginators do. */
+async function pages<T extends { NextToken?: string | undefined }>(page: (token?: string) => Promise<T>): Promise<T[]> {
+  const all: T[] = [];
+  let token: string | undefined;
+  do {
+    const p = await page(token);
+    all.push(p);
+    token = p.NextToken;
+  } while (token);
+  return all;
+}
+
 /** InvalidAMIID.NotFound, .Unavailable, .Malformed: no such image, as far as the caller can use. */
 const NO_SUCH_IMAGE = /^InvalidAMIID\./;
 
@@ -40,13 +61,13 @@ export async function describeInstance(id: string): Promise<Instance | undefined
 }
 
 /** Instances with all the given tags, in any state but terminated. */
-export async function instancesTagged(tags: Record<string, string>): Promise<Instance[]> {
-  const found: Instance[] = [];
+export async function instancesTagged(tags: Record<string, string>): Promise<InstanceSummary[]> {
+  const found: InstanceSummary[] = [];
   const Filters = [
     ...Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
     { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] },
   ];
-  for await (const page of paginateDescribeInstances({ client: ec2(), pageSize: 1000 }, { Filters })) {
+  for (const page of await pages((NextToken) => describeInstances({ Filters, MaxResults: 1000, ...(NextToken ? { NextToken } : {}) }))) {
     for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
   }
   return found;
@@ -65,7 +86,7 @@ export async function instanceIdsTagged(key: string, value: string): Promise<str
     { Name: 'value', Values: [value] },
   ];
   const ids = new Set<string>();
-  for await (const page of paginateDescribeTags({ client: ec2(), pageSize: 1000 }, { Filters })) {
+  for (const page of await pages((NextToken) => describeTags({ Filters, MaxResults: 1000, ...(NextToken ? { NextToken } : {}) }))) {
     for (const t of page.Tags ?? []) if (t.Key === key && t.Value === value && t.ResourceId) ids.add(t.ResourceId);
   }
   return [...ids];
@@ -82,7 +103,7 @@ export async function tagValues(ids: string[], key: string): Promise<Map<string,
       { Name: 'resource-id', Values: ids.slice(i, i + FILTER_VALUES) },
       { Name: 'key', Values: [key] },
     ];
-    for await (const page of paginateDescribeTags({ client: ec2(), pageSize: 1000 }, { Filters })) {
+    for (const page of await pages((NextToken) => describeTags({ Filters, MaxResults: 1000, ...(NextToken ? { NextToken } : {}) }))) {
       for (const t of page.Tags ?? []) if (t.Key === key && t.ResourceId) values.set(t.ResourceId, t.Value ?? '');
     }
   }
@@ -104,7 +125,7 @@ export async function terminateInstances(ids: string[]): Promise<string[]> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
   const terminate = async (InstanceIds: string[]): Promise<string[]> => {
-    const out = await ec2().send(new TerminateInstancesCommand({ InstanceIds }));
+    const out = await terminateInstancesCall({ InstanceIds });
     return (out.TerminatingInstances ?? []).filter((c) => c.PreviousState?.Name !== 'terminated').flatMap((c) => c.InstanceId ?? []);
   };
   try {
@@ -124,8 +145,8 @@ export async function describeImage(id: string): Promise<Image | undefined> {
 }
 
 /** The image if this account owns it; foreign and unknown ids both come back undefined. */
-export async function describeOwnImage(id: string): Promise<Image | undefined> {
-  const out = await tolerate(NO_SUCH_IMAGE, ec2().send(new DescribeImagesCommand({ ImageIds: [id], Owners: ['self'] })));
+export async function describeOwnImage(id: string): Promise<ImageSummary | undefined> {
+  const out = await tolerate(NO_SUCH_IMAGE, describeImages({ ImageIds: [id], Owners: ['self'] }));
   return out?.Images?.[0];
 }
 
@@ -134,10 +155,10 @@ export async function findImageByName(name: string): Promise<Image | undefined> 
   return out.Images?.[0];
 }
 
-export async function imagesTagged(tags: Record<string, string>): Promise<Image[]> {
-  const found: Image[] = [];
+export async function imagesTagged(tags: Record<string, string>): Promise<ImageSummary[]> {
+  const found: ImageSummary[] = [];
   const Filters = Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] }));
-  for await (const page of paginateDescribeImages({ client: ec2() }, { Owners: ['self'], Filters })) found.push(...(page.Images ?? []));
+  for (const page of await pages((NextToken) => describeImages({ Owners: ['self'], Filters, ...(NextToken ? { NextToken } : {}) }))) found.push(...(page.Images ?? []));
   return found;
 }
 
@@ -165,11 +186,11 @@ export async function createImage(instanceId: string, name: string, tags: { Key:
 }
 
 export async function deregisterImage(id: string): Promise<void> {
-  await tolerate(NO_SUCH_IMAGE, ec2().send(new DeregisterImageCommand({ ImageId: id, DeleteAssociatedSnapshots: true })));
+  await tolerate(NO_SUCH_IMAGE, deregisterImageCall({ ImageId: id, DeleteAssociatedSnapshots: true }));
 }
 
-export async function launchTemplateVersions(templateId: string, versions: string[]): Promise<LaunchTemplateVersion[]> {
-  const out = await ec2().send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: versions }));
+export async function launchTemplateVersions(templateId: string, versions: string[]): Promise<LaunchTemplateVersionSummary[]> {
+  const out = await describeLaunchTemplateVersions({ LaunchTemplateId: templateId, Versions: versions });
   return out.LaunchTemplateVersions ?? [];
 }
 

@@ -66,7 +66,7 @@ describe("the SDK's own lazy imports sit in chunks that init never loads", () =>
   it('validate and plan: the input and config schemas, S3 and EC2 are Validate\'s; Plan starts from what it checked', async () => {
     const validate = await bundled('functions/validate.ts');
     const plan = await bundled('functions/plan.ts');
-    for (const pkg of ['zod', '@aws-sdk/client-ssm', '@aws-sdk/client-ec2']) expect(has(validate.atInit, pkg), pkg).toBe(true);
+    for (const pkg of ['zod', '@aws-sdk/client-ssm']) expect(has(validate.atInit, pkg), pkg).toBe(true);
     // The artifact check is a HEAD on the SDK's signer (src/aws/s3-head.ts): no S3 client anywhere.
     expect(has(validate.all, '@aws-sdk/client-s3')).toBe(false);
     expect(validate.atInit.some((i) => i.endsWith('src/aws/s3-head.ts'))).toBe(true);
@@ -88,6 +88,15 @@ describe("the SDK's own lazy imports sit in chunks that init never loads", () =>
       // CreateSchedule and DeleteSchedule are signed requests (src/aws/scheduler.ts); the CLI's reads keep the client.
       expect(has(all, '@aws-sdk/client-scheduler'), fn).toBe(false);
       expect(atInit.some((i) => i.endsWith('src/aws/scheduler.ts')), fn).toBe(true);
+    }
+  }, 120_000);
+
+  it('validate, verifyImage, teardown, rollback, recover: EC2 reads and deletes without the EC2 client', async () => {
+    for (const fn of ['validate', 'verify-image', 'teardown', 'rollback', 'recover']) {
+      const { atInit, all } = await bundled(`functions/${fn}.ts`);
+      // EC2 Query requests on the SDK's signer (src/aws/ec2-query.ts); the steps that launch and bake keep the client.
+      expect(has(all, '@aws-sdk/client-ec2'), fn).toBe(false);
+      expect(atInit.some((i) => i.endsWith('src/aws/ec2-query.ts')), fn).toBe(true);
     }
   }, 120_000);
 
