@@ -1,7 +1,8 @@
 /** cluster get|put|validate: the SSM configuration, validated against the schema, with a diff before a write. */
 import { readFileSync } from 'node:fs';
 import { describeGroup, groupTag, tagGroup } from '../../aws/autoscaling.js';
-import { getParameter, putParameter } from '../../aws/ssm.js';
+import { getParameter } from '../../aws/ssm.js';
+import { putParameter } from '../../aws/ssm-write.js';
 import { TAG } from '../../aws/tags.js';
 import { parseClusterConfig } from '../../domain/config.js';
 import { belongsToCluster, parseCluster } from '../../domain/names.js';

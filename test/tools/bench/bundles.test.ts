@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -63,24 +64,36 @@ describe("the SDK's own lazy imports sit in chunks that init never loads", () =>
     expect(atInit.some((i) => i.endsWith('src/steps/plan.ts'))).toBe(true);
   }, 60_000);
 
-  it('validate and plan: the input and config schemas, S3 and EC2 are Validate\'s; Plan starts from what it checked', async () => {
+  it('validate and plan: the input and config schemas, S3, SSM and EC2 reads are Validate\'s; Plan starts from what it checked', async () => {
     const validate = await bundled('functions/validate.ts');
     const plan = await bundled('functions/plan.ts');
-    for (const pkg of ['zod', '@aws-sdk/client-ssm']) expect(has(validate.atInit, pkg), pkg).toBe(true);
-    // The artifact check is a HEAD on the SDK's signer (src/aws/s3-head.ts): no S3 client anywhere.
-    expect(has(validate.all, '@aws-sdk/client-s3')).toBe(false);
-    expect(validate.atInit.some((i) => i.endsWith('src/aws/s3-head.ts'))).toBe(true);
+    expect(has(validate.atInit, 'zod')).toBe(true);
+    // The artifact check is a HEAD on the SDK's signer (src/aws/s3-head.ts), the configuration a
+    // signed GetParameter (src/aws/ssm.ts), the image a signed DescribeImages (src/aws/ec2-query.ts).
+    for (const pkg of ['@aws-sdk/client-s3', '@aws-sdk/client-ssm', '@aws-sdk/client-ec2']) expect(has(validate.all, pkg), pkg).toBe(false);
+    for (const file of ['src/aws/s3-head.ts', 'src/aws/ssm.ts', 'src/aws/ec2-query.ts']) expect(validate.atInit.some((i) => i.endsWith(file)), file).toBe(true);
     for (const pkg of ['zod', '@aws-sdk/client-ec2', '@aws-sdk/client-s3']) expect(has(plan.all, pkg), pkg).toBe(false);
   }, 60_000);
 
-  it('validateRollback and manualRollback: the request and config schemas and SSM are ValidateRollback\'s', async () => {
+  it('validateRollback and manualRollback: the request and config schemas and the SSM read are ValidateRollback\'s', async () => {
     const check = await bundled('functions/validate-rollback.ts');
     const manual = await bundled('functions/manual-rollback.ts');
-    for (const pkg of ['zod', '@aws-sdk/client-ssm']) {
-      expect(has(check.atInit, pkg), pkg).toBe(true);
-      expect(has(manual.all, pkg), pkg).toBe(false);
-    }
+    expect(has(check.atInit, 'zod')).toBe(true);
+    expect(check.atInit.some((i) => i.endsWith('src/aws/ssm.ts'))).toBe(true);
+    expect(has(manual.all, 'zod')).toBe(false);
+    expect(manual.all.some((i) => i.endsWith('src/aws/ssm.ts'))).toBe(false);
   }, 60_000);
+
+  it('no function carries the SSM client: the readers read parameters with signed requests', async () => {
+    const readers = ['validate', 'plan', 'bake-image', 'swap-target-group', 'teardown', 'validate-rollback'];
+    for (const file of readdirSync(join(ROOT, 'functions')).filter((f) => f.endsWith('.ts'))) {
+      const fn = file.replace(/\.ts$/, '');
+      const { atInit, all } = await bundled(`functions/${file}`);
+      // GetParameter and GetParametersByPath are signed requests (src/aws/ssm.ts); the CLI's PutParameter keeps the client.
+      expect(has(all, '@aws-sdk/client-ssm'), fn).toBe(false);
+      expect(atInit.some((i) => i.endsWith('src/aws/ssm.ts')), fn).toBe(readers.includes(fn));
+    }
+  }, 240_000);
 
   it('finalize, recover, manual-rollback, teardown: schedules created and deleted without the Scheduler client', async () => {
     for (const fn of ['finalize', 'recover', 'manual-rollback', 'teardown']) {
