@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { loadedAtInit, staticClosure } from '../../../tools/bench/lib/bundles.js';
+import { functionsOf, loadedAtInit, staticClosure } from '../../../tools/bench/lib/bundles.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const { esbuildOptions } = createRequire(import.meta.url)('../../../tools/build/esbuild.config.cjs') as { esbuildOptions: esbuild.BuildOptions };
@@ -119,4 +119,21 @@ describe("the SDK's own lazy imports sit in chunks that init never loads", () =>
     expect(atInit.some((i) => i.includes('event-streams/'))).toBe(false);
     expect(has(atInit, '@aws-sdk/client-elastic-load-balancing-v2')).toBe(true);
   }, 60_000);
+});
+
+describe('every function within the size budget (issue #12)', () => {
+  // Bytes are deterministic for a tree, unlike init times (those are `npm run bench`'s): a client
+  // pulled back into a function fails here, not months later in a cold start.
+  const BUDGET = 300 * 1024;
+  it('each handler with its static chunks is at most 300 KB at init, as esbuild builds it for serverless-esbuild', async () => {
+    const sizes: Record<string, number> = {};
+    for (const fn of functionsOf()) {
+      const r = await esbuild.build({ ...esbuildOptions, entryPoints: [fn.entry], outdir: join(ROOT, '.bench-split', `size-${fn.name}`), outExtension: { '.js': '.mjs' }, write: false, metafile: true, logLevel: 'silent' });
+      const outputs = r.metafile.outputs;
+      const { loaded } = loadedAtInit(outputs, fn.name);
+      sizes[fn.name] = [...loaded].reduce((sum, o) => sum + (outputs[o]?.bytes ?? 0), 0);
+    }
+    expect(Object.keys(sizes).length).toBeGreaterThanOrEqual(17);
+    expect(Object.entries(sizes).filter(([, bytes]) => bytes > BUDGET)).toEqual([]);
+  }, 240_000);
 });
