@@ -5,33 +5,19 @@
  * of the wire. The world is made with @aws-sdk/client-ec2, read back without it.
  */
 import { CreateImageCommand, CreateLaunchTemplateCommand, DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { configureClients } from '../../src/aws/clients.js';
 import { deregisterImage, describeOwnImage, imagesTagged, instanceIdsTagged, instancesTagged, launchTemplateVersions, tagValues, terminateInstances } from '../../src/aws/ec2.js';
+import { startMoto } from '../support/moto.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-let moto: ChildProcess;
+let moto: Awaited<ReturnType<typeof startMoto>>;
 let ec2: EC2Client;
 const world = { instanceId: '', imageId: '', templateId: '' };
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-
 beforeAll(async () => {
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn('moto_server', ['-p', String(port)], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  moto = await startMoto();
+  const { endpoint } = moto;
   ec2 = new EC2Client({ endpoint, region: 'us-east-1', credentials });
   const base = (await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }))).Images?.[0]?.ImageId as string;
   const tags = (type: 'instance' | 'image', role: string) => ({ ResourceType: type, Tags: [{ Key: 'redblack:cluster', Value: 'web & co' }, { Key: 'redblack:role', Value: role }] });
@@ -45,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   configureClients({});
-  moto?.kill();
+  moto?.stop();
 });
 
 test('reads images, instances, tags and launch template versions as the client would', async () => {

@@ -12,8 +12,6 @@ import {
   EC2Client,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { configureClients } from '../../src/aws/clients.js';
 import { deregisterImage, describeOwnImage, imagesTagged, instanceIdsTagged, terminateInstances } from '../../src/aws/ec2.js';
@@ -29,41 +27,9 @@ import {
 } from '../../src/aws/ec2-query.js';
 import { AwsCallError } from '../../src/aws/signed-call.js';
 import { isTransient } from '../../src/lambda/middleware/transient-errors.js';
-
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token-1' };
-
-/** The signed request the EC2 client hands its HTTP handler for this command (never sent). */
-async function clientRequest(region: string, command: object, endpoint?: string) {
-  let seen: any;
-  const ec2 = new EC2Client({
-    region,
-    credentials,
-    ...(endpoint ? { endpoint } : {}),
-    requestHandler: {
-      handle: async (request: any) => {
-        seen = request;
-        return { response: { statusCode: 200, headers: {}, body: undefined } };
-      },
-    } as any,
-  });
-  // The client also signs its retry and user-agent headers, which these requests do not carry;
-  // taken off before signing, both sign the same headers and the signatures must match.
-  ec2.middlewareStack.remove('getUserAgentMiddleware');
-  ec2.middlewareStack.addRelativeTo(
-    (next: any) => async (args: any) => {
-      for (const h of ['amz-sdk-invocation-id', 'amz-sdk-request', 'x-amz-user-agent', 'user-agent']) delete args.request.headers[h];
-      return next(args);
-    },
-    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'withoutSdkHeaders' },
-  );
-  await ec2.send(command as any).catch(() => undefined);
-  return seen;
-}
-
-const lower = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-const bodyText = (body: unknown): string => (body === undefined || body === null ? '' : typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8'));
-/** Everything that goes on the wire: method, host, port, path, query, body, and every header (the signature's included). */
-const wire = (r: any) => ({ method: r.method, hostname: r.hostname, port: r.port, path: r.path, query: r.query, body: bodyText(r.body), headers: lower(r.headers) });
+import { type Answer, answeringServer } from '../support/answering-server.js';
+import { answerInProcess } from '../support/in-process.js';
+import { clientRequest, credentials, wire } from '../support/signed-requests.js';
 
 const filters = [
   { Name: 'tag:redblack:cluster', Values: ['web prod&co'] },
@@ -126,7 +92,7 @@ describe('EC2 Query requests, signed', () => {
         // Prepare: one signing time for both
         const at = new Date('2026-11-30T12:00:00Z');
         vi.useFakeTimers({ now: at, toFake: ['Date'] });
-        const expected = await clientRequest(p.region, c.command, p.endpoint);
+        const expected = await clientRequest(EC2Client, c.command, p.region, p.endpoint);
 
         // Act
         const ours = await signEc2Request(ec2Request(c.action, c.params, p.region, p.endpoint), p.region, credentials, at);
@@ -147,28 +113,10 @@ describe('EC2 Query requests, signed', () => {
 });
 
 describe('EC2 Query calls over HTTP', () => {
-  let server: Server | undefined;
-  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
-
-  type Answer = { status: number; body: string };
-  /** A local server answering each request with the next of `answers`; returns the forms it was sent. */
-  async function serve(answers: Answer[]) {
-    const seen: Array<{ req: IncomingMessage; form: URLSearchParams }> = [];
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        seen.push({ req, form: new URLSearchParams(Buffer.concat(chunks).toString()) });
-        const a = answers[Math.min(seen.length - 1, answers.length - 1)] as Answer;
-        res.writeHead(a.status, { 'content-type': 'text/xml;charset=UTF-8' });
-        res.end(a.body);
-      });
-    });
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = server.address() as AddressInfo;
-    configureClients({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials, maxAttempts: 3 });
-    return seen;
-  }
+  const http = answeringServer({ contentType: 'text/xml;charset=UTF-8', encode: String });
+  afterEach(() => http.close());
+  const serve = http.serve;
+  const form = (s: { body: string }) => new URLSearchParams(s.body);
   const ok = (action: string, inner: string): Answer => ({
     status: 200,
     body: `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId>${inner}</${action}Response>`,
@@ -194,7 +142,7 @@ describe('EC2 Query calls over HTTP', () => {
       { ImageId: 'ami-2', CreationDate: '2026-10-02T00:00:00.000Z' },
       { ImageId: 'ami-3', CreationDate: '2026-10-03T00:00:00.000Z' },
     ].map((i) => ({ Name: undefined, State: undefined, ...i })));
-    expect(seen.map((s) => [s.form.get('Action'), s.form.get('Owner.1'), s.form.get('Filter.1.Name'), s.form.get('NextToken')])).toEqual([
+    expect(seen.map((s) => [form(s).get('Action'), form(s).get('Owner.1'), form(s).get('Filter.1.Name'), form(s).get('NextToken')])).toEqual([
       ['DescribeImages', 'self', 'tag:redblack:cluster', null],
       ['DescribeImages', 'self', 'tag:redblack:cluster', 'p2'],
     ]);
@@ -254,7 +202,7 @@ describe('EC2 Query calls over HTTP', () => {
 
     // Assess
     expect(terminated).toEqual(['i-1']);
-    expect(seen.map((s) => [...s.form.entries()].filter(([k]) => k.startsWith('InstanceId')).map(([, v]) => v))).toEqual([['i-1', 'i-gone'], ['i-1'], ['i-gone']]);
+    expect(seen.map((s) => [...form(s).entries()].filter(([k]) => k.startsWith('InstanceId')).map(([, v]) => v))).toEqual([['i-1', 'i-gone'], ['i-1'], ['i-gone']]);
   });
 
   it('retries RequestLimitExceeded (EC2 throttling) and succeeds on the next attempt', async () => {
@@ -286,22 +234,7 @@ describe('EC2 Query calls over HTTP', () => {
 describe('EC2 Query calls in process', () => {
   it('go through the configured middleware and tap as EC2Client commands, with the input as given', async () => {
     // Prepare: the first call throttled, then answered
-    const calls: string[] = [];
-    let n = 0;
-    configureClients({
-      region: 'us-east-1',
-      maxAttempts: 3,
-      tap: (next, context) => async (args) => {
-        calls.push(`tap ${context.clientName} ${context.commandName}`);
-        return next(args);
-      },
-      middleware: (_next, context) => async (args) => {
-        calls.push(`answer ${context.commandName} ${JSON.stringify(args.input)}`);
-        n += 1;
-        if (n === 1) throw Object.assign(new Error('slow down'), { name: 'RequestLimitExceeded', $fault: 'client', $metadata: { httpStatusCode: 503 } });
-        return { response: {}, output: { Images: [{ ImageId: 'ami-1', State: 'available', Architecture: 'arm64' }] } };
-      },
-    });
+    const calls = answerInProcess(() => ({ Images: [{ ImageId: 'ami-1', State: 'available', Architecture: 'arm64' }] }), { name: 'RequestLimitExceeded', fault: 'client', status: 503 });
 
     // Act
     const image = await describeOwnImage('ami-1');

@@ -13,37 +13,14 @@ import { configureClients } from '../../src/aws/clients.js';
 import { headObject, headObjectRequest, S3HeadError, signHeadObject } from '../../src/aws/s3-head.js';
 import { artifactExists } from '../../src/aws/s3.js';
 import { isTransient } from '../../src/lambda/middleware/transient-errors.js';
+import { answerInProcess } from '../support/in-process.js';
+import { clientRequest, credentials } from '../support/signed-requests.js';
 
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token-1' };
 const SIGNED = ['authorization', 'host', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token'];
 
-/** The signed request the S3 client hands its HTTP handler for this HeadObject (never sent). */
-async function clientRequest(region: string, input: { Bucket: string; Key: string; VersionId?: string }, endpoint?: string) {
-  let seen: any;
-  const s3 = new S3Client({
-    region,
-    credentials,
-    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-    requestHandler: {
-      handle: async (request: any) => {
-        seen = request;
-        return { response: { statusCode: 200, headers: {}, body: undefined } };
-      },
-    } as any,
-  });
-  // The client also signs its retry and user-agent headers, which a HEAD without them does not
-  // send; taken off before signing, both sign the same headers and the signatures must match.
-  s3.middlewareStack.remove('getUserAgentMiddleware');
-  s3.middlewareStack.addRelativeTo(
-    (next: any) => async (args: any) => {
-      for (const h of ['amz-sdk-invocation-id', 'amz-sdk-request', 'x-amz-user-agent', 'user-agent']) delete args.request.headers[h];
-      return next(args);
-    },
-    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'withoutSdkHeaders' },
-  );
-  await s3.send(new HeadObjectCommand(input)).catch(() => undefined);
-  return seen;
-}
+/** The signed request the S3 client sends for this HeadObject (path style at an endpoint, as for moto). */
+const s3Request = (region: string, input: { Bucket: string; Key: string; VersionId?: string }, endpoint?: string) =>
+  clientRequest(S3Client, new HeadObjectCommand(input), region, endpoint, endpoint ? { forcePathStyle: true } : {});
 
 const pick = (headers: Record<string, string>) => Object.fromEntries(SIGNED.map((h) => [h, headers[h] ?? headers[h.replace(/(^|-)(\w)/g, (m) => m.toUpperCase())]]));
 
@@ -64,7 +41,7 @@ describe('headObjectRequest + signHeadObject', () => {
       // Prepare: one signing time for both
       const at = new Date('2026-11-30T12:00:00Z');
       vi.useFakeTimers({ now: at, toFake: ['Date'] });
-      const expected = await clientRequest(c.region, c.input);
+      const expected = await s3Request(c.region, c.input);
 
       // Act
       const ours = await signHeadObject(headObjectRequest(c.input, c.region), c.region, credentials, at);
@@ -85,7 +62,7 @@ describe('headObjectRequest + signHeadObject', () => {
     const at = new Date('2026-11-30T12:00:00Z');
     vi.useFakeTimers({ now: at, toFake: ['Date'] });
     const input = { Bucket: 'artifacts', Key: 'web/1.0.0/web.tar.gz', VersionId: '3' };
-    const expected = await clientRequest('us-east-1', input, 'http://127.0.0.1:5000');
+    const expected = await s3Request('us-east-1', input, 'http://127.0.0.1:5000');
 
     // Act
     const ours = await signHeadObject(headObjectRequest(input, 'us-east-1', 'http://127.0.0.1:5000'), 'us-east-1', credentials, at);
@@ -208,22 +185,7 @@ describe('headObject over HTTP', () => {
 describe('headObject in process', () => {
   it('goes through the configured middleware and tap as an S3Client HeadObjectCommand, with the SDK retry around them', async () => {
     // Prepare: the first call throttled, the second answered
-    const calls: string[] = [];
-    let n = 0;
-    configureClients({
-      region: 'us-east-1',
-      maxAttempts: 3,
-      tap: (next, context) => async (args) => {
-        calls.push(`tap ${context.clientName} ${context.commandName}`);
-        return next(args);
-      },
-      middleware: (_next, context) => async (args) => {
-        calls.push(`answer ${context.clientName} ${context.commandName} ${JSON.stringify(args.input)}`);
-        n += 1;
-        if (n === 1) throw Object.assign(new Error('slow down'), { name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 } });
-        return { response: {}, output: { ContentLength: 9 } };
-      },
-    });
+    const calls = answerInProcess(() => ({ ContentLength: 9 }), { name: 'SlowDown', fault: 'server', status: 503 });
 
     // Act
     const out = await headObject({ Bucket: 'b', Key: 'k' });
@@ -232,9 +194,9 @@ describe('headObject in process', () => {
     expect(out).toEqual({ ContentLength: 9 });
     expect(calls).toEqual([
       'tap S3Client HeadObjectCommand',
-      'answer S3Client HeadObjectCommand {"Bucket":"b","Key":"k"}',
+      'answer HeadObjectCommand {"Bucket":"b","Key":"k"}',
       'tap S3Client HeadObjectCommand',
-      'answer S3Client HeadObjectCommand {"Bucket":"b","Key":"k"}',
+      'answer HeadObjectCommand {"Bucket":"b","Key":"k"}',
     ]);
   });
 });

@@ -4,8 +4,6 @@
  * answers must read as the client's do.
  */
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { configureClients } from '../../src/aws/clients.js';
 import {
@@ -21,43 +19,11 @@ import {
 } from '../../src/aws/scheduler.js';
 import { AwsCallError } from '../../src/aws/signed-call.js';
 import { isTransient } from '../../src/lambda/middleware/transient-errors.js';
+import { answeringServer } from '../support/answering-server.js';
+import { answerInProcess } from '../support/in-process.js';
+import { clientRequest, credentials, wire } from '../support/signed-requests.js';
 
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token-1' };
 const TOKEN = '0f9d3c1e-6a4b-4c2d-8e7f-123456789abc';
-
-/** The signed request the Scheduler client hands its HTTP handler for this command (never sent). */
-async function clientRequest(region: string, command: CreateScheduleCommand | DeleteScheduleCommand, endpoint?: string) {
-  let seen: any;
-  const scheduler = new SchedulerClient({
-    region,
-    credentials,
-    ...(endpoint ? { endpoint } : {}),
-    requestHandler: {
-      handle: async (request: any) => {
-        seen = request;
-        return { response: { statusCode: 200, headers: {}, body: undefined } };
-      },
-    } as any,
-  });
-  // The client also signs its retry and user-agent headers, which these requests do not carry;
-  // taken off before signing, both sign the same headers and the signatures must match.
-  scheduler.middlewareStack.remove('getUserAgentMiddleware');
-  scheduler.middlewareStack.addRelativeTo(
-    (next: any) => async (args: any) => {
-      for (const h of ['amz-sdk-invocation-id', 'amz-sdk-request', 'x-amz-user-agent', 'user-agent']) delete args.request.headers[h];
-      return next(args);
-    },
-    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'withoutSdkHeaders' },
-  );
-  await scheduler.send(command as any).catch(() => undefined);
-  return seen;
-}
-
-const lower = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-const bodyText = (body: unknown): string => (body === undefined || body === null ? '' : typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8'));
-
-/** Everything that goes on the wire: method, host, port, path, query, body, and every header (the signature's included). */
-const wire = (r: any) => ({ method: r.method, hostname: r.hostname, port: r.port, path: r.path, query: r.query, body: bodyText(r.body), headers: lower(r.headers) });
 
 const teardownInput = (name: string, group: string): CreateScheduleInput => ({
   Name: name,
@@ -92,7 +58,7 @@ describe('CreateSchedule and DeleteSchedule requests, signed', () => {
       // Prepare: one signing time and one client token for both
       vi.useFakeTimers({ now: at, toFake: ['Date'] });
       const input = { ...c.input, ClientToken: TOKEN };
-      const expected = await clientRequest(c.region, new CreateScheduleCommand(input), c.endpoint);
+      const expected = await clientRequest(SchedulerClient, new CreateScheduleCommand(input), c.region, c.endpoint);
 
       // Act
       const ours = await signSchedulerRequest(createScheduleRequest(input, c.region, c.endpoint), c.region, credentials, at);
@@ -113,7 +79,7 @@ describe('CreateSchedule and DeleteSchedule requests, signed', () => {
       // Prepare
       vi.useFakeTimers({ now: at, toFake: ['Date'] });
       const input = { ...c.input, ClientToken: TOKEN };
-      const expected = await clientRequest(c.region, new DeleteScheduleCommand(input), c.endpoint);
+      const expected = await clientRequest(SchedulerClient, new DeleteScheduleCommand(input), c.region, c.endpoint);
 
       // Act
       const ours = await signSchedulerRequest(deleteScheduleRequest(input, c.region, c.endpoint), c.region, credentials, at);
@@ -125,28 +91,9 @@ describe('CreateSchedule and DeleteSchedule requests, signed', () => {
 });
 
 describe('Scheduler calls over HTTP', () => {
-  let server: Server | undefined;
-  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
-
-  type Answer = { status: number; headers?: Record<string, string>; body?: unknown };
-  /** A local server answering each request with the next of `answers`; returns what it saw, bodies included. */
-  async function serve(answers: Answer[]) {
-    const seen: Array<{ req: IncomingMessage; body: string }> = [];
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        seen.push({ req, body: Buffer.concat(chunks).toString() });
-        const a = answers[Math.min(seen.length - 1, answers.length - 1)] as Answer;
-        res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) });
-        res.end(a.body === undefined ? '' : JSON.stringify(a.body));
-      });
-    });
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = server.address() as AddressInfo;
-    configureClients({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials, maxAttempts: 3 });
-    return seen;
-  }
+  const http = answeringServer({ contentType: 'application/json' });
+  afterEach(() => http.close());
+  const serve = http.serve;
 
   it('creates a schedule with a signed POST, one client token for the call, and reads the ARN of a 200', async () => {
     // Prepare
@@ -237,22 +184,7 @@ describe('Scheduler calls over HTTP', () => {
 describe('Scheduler calls in process', () => {
   it('go through the configured middleware and tap as SchedulerClient commands, with the input as given', async () => {
     // Prepare: the first create throttled, then answered
-    const calls: string[] = [];
-    let n = 0;
-    configureClients({
-      region: 'us-east-1',
-      maxAttempts: 3,
-      tap: (next, context) => async (args) => {
-        calls.push(`tap ${context.clientName} ${context.commandName}`);
-        return next(args);
-      },
-      middleware: (_next, context) => async (args) => {
-        calls.push(`answer ${context.commandName} ${JSON.stringify(args.input)}`);
-        n += 1;
-        if (n === 1) throw Object.assign(new Error('slow down'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 429 } });
-        return { response: {}, output: context.commandName === 'CreateScheduleCommand' ? { ScheduleArn: 'arn:s' } : {} };
-      },
-    });
+    const calls = answerInProcess((command) => (command === 'CreateScheduleCommand' ? { ScheduleArn: 'arn:s' } : {}), { name: 'ThrottlingException', fault: 'client', status: 429 });
 
     // Act
     const out = await createSchedule({ Name: 's', ScheduleExpression: 'at(2026-11-30T12:30:00)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: 'a', RoleArn: 'r' } });

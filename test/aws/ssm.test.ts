@@ -4,10 +4,6 @@
  * client's do — over HTTP, in process, and against a real moto_server.
  */
 import { GetParameterCommand, GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { client, configureClients } from '../../src/aws/clients.js';
 import { AwsCallError } from '../../src/aws/signed-call.js';
@@ -23,42 +19,10 @@ import {
   signSsmRequest,
 } from '../../src/aws/ssm.js';
 import { isTransient } from '../../src/lambda/middleware/transient-errors.js';
-
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token-1' };
-
-/** The signed request the SSM client hands its HTTP handler for this command (never sent). */
-async function clientRequest(region: string, command: GetParameterCommand | GetParametersByPathCommand, endpoint?: string) {
-  let seen: any;
-  const ssm = new SSMClient({
-    region,
-    credentials,
-    ...(endpoint ? { endpoint } : {}),
-    requestHandler: {
-      handle: async (request: any) => {
-        seen = request;
-        return { response: { statusCode: 200, headers: {}, body: undefined } };
-      },
-    } as any,
-  });
-  // The client also signs its retry and user-agent headers, which these requests do not carry;
-  // taken off before signing, both sign the same headers and the signatures must match.
-  ssm.middlewareStack.remove('getUserAgentMiddleware');
-  ssm.middlewareStack.addRelativeTo(
-    (next: any) => async (args: any) => {
-      for (const h of ['amz-sdk-invocation-id', 'amz-sdk-request', 'x-amz-user-agent', 'user-agent']) delete args.request.headers[h];
-      return next(args);
-    },
-    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'withoutSdkHeaders' },
-  );
-  await ssm.send(command as any).catch(() => undefined);
-  return seen;
-}
-
-const lower = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-const bodyText = (body: unknown): string => (body === undefined || body === null ? '' : typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8'));
-
-/** Everything that goes on the wire: method, protocol, host, port, path, query, body, and every header (the signature's included). */
-const wire = (r: any) => ({ method: r.method, protocol: r.protocol, hostname: r.hostname, port: r.port, path: r.path, query: r.query, body: bodyText(r.body), headers: lower(r.headers) });
+import { startMoto } from '../support/moto.js';
+import { answeringServer } from '../support/answering-server.js';
+import { answerInProcess } from '../support/in-process.js';
+import { clientRequest, credentials, wire } from '../support/signed-requests.js';
 
 afterEach(() => {
   configureClients({});
@@ -77,14 +41,14 @@ describe('GetParameter and GetParametersByPath requests, signed', () => {
     it(`signs GetParameter for ${c.name} exactly as @aws-sdk/client-ssm does`, async () => {
       // Prepare: one signing time for both
       vi.useFakeTimers({ now: at, toFake: ['Date'] });
-      const expected = await clientRequest(c.region, new GetParameterCommand(c.input), c.endpoint);
+      const expected = await clientRequest(SSMClient, new GetParameterCommand(c.input), c.region, c.endpoint);
 
       // Act
       const ours = await signSsmRequest(getParameterRequest(c.input, c.region, c.endpoint), c.region, credentials, at);
 
       // Assess
       expect(wire(ours)).toEqual(wire(expected));
-      expect(lower(ours.headers)['x-amz-target']).toBe('AmazonSSM.GetParameter');
+      expect(wire(ours).headers['x-amz-target']).toBe('AmazonSSM.GetParameter');
     });
   }
 
@@ -97,41 +61,22 @@ describe('GetParameter and GetParametersByPath requests, signed', () => {
     it(`signs GetParametersByPath for ${c.name} exactly as @aws-sdk/client-ssm does`, async () => {
       // Prepare
       vi.useFakeTimers({ now: at, toFake: ['Date'] });
-      const expected = await clientRequest(c.region, new GetParametersByPathCommand(c.input), c.endpoint);
+      const expected = await clientRequest(SSMClient, new GetParametersByPathCommand(c.input), c.region, c.endpoint);
 
       // Act
       const ours = await signSsmRequest(getParametersByPathRequest(c.input, c.region, c.endpoint), c.region, credentials, at);
 
       // Assess
       expect(wire(ours)).toEqual(wire(expected));
-      expect(lower(ours.headers)['x-amz-target']).toBe('AmazonSSM.GetParametersByPath');
+      expect(wire(ours).headers['x-amz-target']).toBe('AmazonSSM.GetParametersByPath');
     });
   }
 });
 
 describe('SSM reads over HTTP', () => {
-  let server: Server | undefined;
-  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
-
-  type Answer = { status: number; headers?: Record<string, string>; body?: unknown };
-  /** A local server answering each request with the next of `answers`; returns what it saw, bodies included. */
-  async function serve(answers: Answer[]) {
-    const seen: Array<{ req: IncomingMessage; body: string }> = [];
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        seen.push({ req, body: Buffer.concat(chunks).toString() });
-        const a = answers[Math.min(seen.length - 1, answers.length - 1)] as Answer;
-        res.writeHead(a.status, { 'content-type': 'application/x-amz-json-1.1', ...(a.headers ?? {}) });
-        res.end(a.body === undefined ? '' : JSON.stringify(a.body));
-      });
-    });
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = server.address() as AddressInfo;
-    configureClients({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials, maxAttempts: 3 });
-    return seen;
-  }
+  const http = answeringServer({ contentType: 'application/x-amz-json-1.1' });
+  afterEach(() => http.close());
+  const serve = http.serve;
 
   const parameter = (name: string, value: string) => ({ Name: name, Type: 'String', Value: value, Version: 3, LastModifiedDate: 1.7648e9, ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${name}`, DataType: 'text' });
 
@@ -233,23 +178,12 @@ describe('SSM reads over HTTP', () => {
 describe('SSM reads in process', () => {
   it('go through the configured middleware and tap as SSMClient commands, with the input as given', async () => {
     // Prepare: the first read throttled, then answered; two pages by path
-    const calls: string[] = [];
-    let n = 0;
-    configureClients({
-      region: 'us-east-1',
-      maxAttempts: 3,
-      tap: (next, context) => async (args) => {
-        calls.push(`tap ${context.clientName} ${context.commandName}`);
-        return next(args);
-      },
-      middleware: (_next, context) => async (args) => {
-        calls.push(`answer ${context.commandName} ${JSON.stringify(args.input)}`);
-        n += 1;
-        if (n === 1) throw Object.assign(new Error('slow down'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
-        if (context.commandName === 'GetParameterCommand') return { response: {}, output: { Parameter: { Name: args.input.Name, Value: 'v' } } };
-        return { response: {}, output: args.input.NextToken ? { Parameters: [{ Name: '/c/b', Value: '2' }] } : { Parameters: [{ Name: '/c/a', Value: '1' }], NextToken: 'n' } };
-      },
-    });
+    const calls = answerInProcess((command, input) =>
+      command === 'GetParameterCommand'
+        ? { Parameter: { Name: input.Name, Value: 'v' } }
+        : input.NextToken
+          ? { Parameters: [{ Name: '/c/b', Value: '2' }] }
+          : { Parameters: [{ Name: '/c/a', Value: '1' }], NextToken: 'n' }, { name: 'ThrottlingException', fault: 'client', status: 400 });
 
     // Act
     const value = await getParameter('/c/a');
@@ -279,29 +213,15 @@ describe('SSM reads in process', () => {
 });
 
 describe('SSM reads against a real moto_server', () => {
-  let moto: ChildProcess | undefined;
+  let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
   let endpoint = '';
-  const freePort = () =>
-    new Promise<number>((resolve) => {
-      const s = createNetServer().listen(0, '127.0.0.1', () => {
-        const port = (s.address() as { port: number }).port;
-        s.close(() => resolve(port));
-      });
-    });
 
   beforeAll(async () => {
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = spawn('moto_server', ['-p', String(port)], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    moto = await startMoto();
+    endpoint = moto.endpoint;
   }, 60_000);
 
-  afterAll(() => {
-    moto?.kill();
-  });
+  afterAll(() => moto?.stop());
 
   it('reads back what the SDK client put: one parameter, a path over several pages (one level), a missing one as undefined', async () => {
     // Prepare: 13 parameters under the path (moto pages by 10, as SSM does) and one below it

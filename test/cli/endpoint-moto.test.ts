@@ -4,35 +4,22 @@
  * the resources by the stage's names. The world is built as `npm start -- --endpoint` builds it
  * (local/stack.ts createStack, then the demo world); the bin itself runs as a child process.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { configureClients } from '../../src/aws/clients.js';
 import { seedDemoWorld } from '../../local/demo-world.js';
 import { createStack } from '../../local/stack.js';
+import { startMoto } from '../support/moto.js';
 
 const run = promisify(execFile);
-let moto: ChildProcess;
+let moto: Awaited<ReturnType<typeof startMoto>>;
 let endpoint: string;
 const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-
 beforeAll(async () => {
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn('moto_server', ['-p', String(port)], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  moto = await startMoto();
+  endpoint = moto.endpoint;
   configureClients({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   await createStack({ account: '123456789012', functionArn: (key) => `arn:aws:lambda:us-east-1:123456789012:function:redblack-local-${key}` });
   await seedDemoWorld({});
@@ -40,7 +27,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => {
-  moto?.kill();
+  moto?.stop();
 });
 
 const redblack = async (...args: string[]) => {
