@@ -68,7 +68,7 @@ export function client<T>(Client: ClientClass<T>): T {
 }
 
 /**
- * A call made without an SDK client (src/aws/s3-head.ts), routed as `build` routes a client's:
+ * A call made without an SDK client (src/aws/signed-call.ts), routed as `build` routes a client's:
  * through the tap and the in-process middleware when they are configured, else to `send`.
  * `clientName` and `commandName` are the ones the SDK client would carry in its context.
  */

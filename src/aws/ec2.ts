@@ -30,19 +30,9 @@ import {
   terminateInstancesCall,
 } from './ec2-query.js';
 import { isAwsError, tolerate } from './not-found.js';
+import { pages } from './signed-call.js';
 
 const ec2 = () => client(EC2Client);
-/** Every page of a listing, following NextToken to the end as the client's paginators do. */
-async function pages<T extends { NextToken?: string | undefined }>(page: (token?: string) => Promise<T>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  do {
-    const p = await page(token);
-    all.push(p);
-    token = p.NextToken;
-  } while (token);
-  return all;
-}
 
 /** InvalidAMIID.NotFound, .Unavailable, .Malformed: no such image, as far as the caller can use. */
 const NO_SUCH_IMAGE = /^InvalidAMIID\./;
@@ -75,7 +65,7 @@ export async function instancesTagged(tags: Record<string, string>): Promise<Ins
 
 /**
  * Ids of instances whose tag `key` is `value`, from DescribeTags: its output is a few strings per
- * tag where DescribeInstances' carries whole instances (~21 KB of shapes in a bundle). Terminated
+ * tag where DescribeInstances' carries whole instances. Terminated
  * instances stay listed while EC2 still shows them. Key and value are checked here too, so the
  * answer does not hang on how EC2 reads the filters.
  */

@@ -1,8 +1,9 @@
 /**
  * S3 HeadObject on the SDK's own parts — its SigV4 signer, HTTP handler, retry strategy and
- * partition table, shared in src/aws/signed-call.ts — without `@aws-sdk/client-s3`. Plan asks S3
- * one question (does this artifact exist?); the full client answers it with its REST-XML protocol, endpoint rule set, event-stream
- * codecs and S3 Express middleware, about 90 KB of Plan's bundle that a HEAD never runs.
+ * partition table, shared in src/aws/signed-call.ts — without `@aws-sdk/client-s3`. Validate asks
+ * S3 one question (does this artifact exist?); the full client answers it with its REST-XML
+ * protocol, endpoint rule set, event-stream codecs and S3 Express middleware, about 90 KB of a
+ * bundle that a HEAD never runs.
  *
  * The request is the one the client sends (test/aws/s3-head.test.ts signs both and compares):
  * virtual-hosted style where the bucket name allows it, path style otherwise or at an endpoint

@@ -5,7 +5,7 @@ import { tolerate } from './not-found.js';
 import { headObject } from './s3-head.js';
 
 export async function artifactExists(bucket: string, key: string, versionId?: string): Promise<boolean> {
-  // Without the S3 client (s3-head.ts): the artifact check is all Plan asks of S3.
+  // Without the S3 client (s3-head.ts): the artifact check is all Validate asks of S3.
   const head = headObject({ Bucket: bucket, Key: key, ...(versionId !== undefined ? { VersionId: versionId } : {}) });
   return tolerate(['NotFound', 'NoSuchKey', 'NoSuchVersion', 'NoSuchBucket', 'Forbidden'], head.then(() => true), false);
 }

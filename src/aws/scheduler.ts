@@ -6,7 +6,7 @@
  * signs both and compares). The CLI's reads stay on the client, in src/aws/schedule-reads.ts.
  */
 import { tolerate } from './not-found.js';
-import { call, encodeSegment, type HttpRequest, readBody, restJsonError, sendSigned, serviceRequest, sign, target, type Credentials } from './signed-call.js';
+import { call, type Credentials, encodeSegment, type HttpRequest, ordered, sendJson, serviceRequest, sign } from './signed-call.js';
 
 export interface OneShot {
   name: string;
@@ -41,8 +41,6 @@ export interface DeleteScheduleInput {
   ClientToken?: string;
 }
 
-/** `o` with only the defined members of `keys`, in that order: the client's serializer writes a structure's members in model order. */
-const ordered = <T extends object>(o: T, keys: ReadonlyArray<keyof T>): Partial<T> => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<T>;
 
 /** The HTTP request for CreateSchedule, unsigned: POST /schedules/{Name}, the other members as JSON in model order. */
 export function createScheduleRequest(input: CreateScheduleInput & { ClientToken: string }, region: string, endpoint?: string): HttpRequest {
@@ -68,28 +66,19 @@ export async function signSchedulerRequest(request: HttpRequest, region: string,
   return sign(request, 'scheduler', region, credentials, signingDate);
 }
 
-/** Signs and sends one request; a status of 300 and above is the restJson1 error it carries. */
-async function send(label: string, build: (region: string, endpoint: string | undefined) => HttpRequest): Promise<Record<string, unknown>> {
-  const { region, endpoint, credentials } = await target(label);
-  const response = await sendSigned(await signSchedulerRequest(build(region, endpoint), region, credentials));
-  const text = await readBody(response);
-  if (response.statusCode >= 300) throw restJsonError(response.statusCode, response.headers, text, label);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
 /**
  * CreateSchedule. ClientToken is an idempotency token the client fills with a random UUID when
  * absent, once per call, so its retries carry the same one; the embedded cloud sees the input as given.
  */
 export async function createSchedule(input: CreateScheduleInput): Promise<{ ScheduleArn?: string }> {
   const ClientToken = input.ClientToken ?? crypto.randomUUID();
-  return call('SchedulerClient', 'CreateScheduleCommand', input, (i) => send(`CreateSchedule ${i.Name}`, (region, endpoint) => createScheduleRequest({ ...i, ClientToken }, region, endpoint)));
+  return call('SchedulerClient', 'CreateScheduleCommand', input, (i) => sendJson('scheduler', `CreateSchedule ${i.Name}`, (region, endpoint) => createScheduleRequest({ ...i, ClientToken }, region, endpoint)));
 }
 
 /** DeleteSchedule, with the client's idempotency token as for CreateSchedule. */
 export async function deleteScheduleCall(input: DeleteScheduleInput): Promise<Record<string, never>> {
   const ClientToken = input.ClientToken ?? crypto.randomUUID();
-  await call('SchedulerClient', 'DeleteScheduleCommand', input, (i) => send(`DeleteSchedule ${i.Name}`, (region, endpoint) => deleteScheduleRequest({ ...i, ClientToken }, region, endpoint)));
+  await call('SchedulerClient', 'DeleteScheduleCommand', input, (i) => sendJson('scheduler', `DeleteSchedule ${i.Name}`, (region, endpoint) => deleteScheduleRequest({ ...i, ClientToken }, region, endpoint)));
   return {};
 }
 

@@ -139,6 +139,35 @@ export async function call<I, O>(clientName: string, commandName: string, input:
   return output;
 }
 
+/** `o` with only the defined members of `keys`, in that order: the client's serializer writes a structure's members in model order. */
+export const ordered = <T extends object>(o: T, keys: ReadonlyArray<keyof T>): Partial<T> =>
+  Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<T>;
+
+/** Every page of a listing, following NextToken to the end as the client's paginators do (a page may be empty and still carry one). */
+export async function pages<T extends { NextToken?: string | undefined }>(page: (token?: string) => Promise<T>): Promise<T[]> {
+  const all: T[] = [];
+  let token: string | undefined;
+  do {
+    const p = await page(token);
+    all.push(p);
+    token = p.NextToken;
+  } while (token);
+  return all;
+}
+
+/**
+ * Signs (signing name `service`) and sends a JSON request (restJson1, awsJson1_x); a status of 300
+ * and above is the error it carries, named by `restJsonError` (awsJson1_x reads the code by the
+ * same rules: https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#operation-error-serialization).
+ */
+export async function sendJson<O>(service: string, label: string, build: (region: string, endpoint: string | undefined) => HttpRequest): Promise<O> {
+  const { region, endpoint, credentials } = await target(label);
+  const response = await sendSigned(await sign(build(region, endpoint), service, region, credentials));
+  const text = await readBody(response);
+  if (response.statusCode >= 300) throw restJsonError(response.statusCode, response.headers, text, label);
+  return (text ? JSON.parse(text) : {}) as O;
+}
+
 /**
  * A restJson1 error as the client names it: the code from the `x-amzn-errortype` header, else the
  * body's `code` or `__type`, cut at ',' and ':' and after a namespace's '#'

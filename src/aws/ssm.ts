@@ -9,7 +9,7 @@
  * client, in src/aws/ssm-write.ts.
  */
 import { tolerate } from './not-found.js';
-import { call, type Credentials, type HttpRequest, readBody, restJsonError, sendSigned, serviceRequest, sign, target } from './signed-call.js';
+import { call, type Credentials, type HttpRequest, ordered, pages, sendJson, serviceRequest, sign } from './signed-call.js';
 
 /** https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html */
 export interface GetParameterInput {
@@ -45,8 +45,6 @@ export interface GetParametersByPathOutput {
   NextToken?: string;
 }
 
-/** `o` with only the defined members of `keys`, in that order: the client's serializer writes a structure's members in model order. */
-const ordered = <T extends object>(o: T, keys: ReadonlyArray<keyof T>): Partial<T> => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<T>;
 
 /** An awsJson1_1 request, unsigned: POST / to `ssm.{region}.{dnsSuffix}` (or the endpoint), `AmazonSSM.{operation}` in `x-amz-target`. */
 function ssmRequest(operation: string, body: string, region: string, endpoint?: string): HttpRequest {
@@ -69,27 +67,14 @@ export async function signSsmRequest(request: HttpRequest, region: string, crede
   return sign(request, 'ssm', region, credentials, signingDate);
 }
 
-/**
- * Signs and sends one request; a status of 300 and above is the error it carries, named as for
- * restJson1: awsJson1_1 reads the code from `x-amzn-errortype` or the body's `__type` by the same
- * rules (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#operation-error-serialization).
- */
-async function send<O>(label: string, build: (region: string, endpoint: string | undefined) => HttpRequest): Promise<O> {
-  const { region, endpoint, credentials } = await target(label);
-  const response = await sendSigned(await signSsmRequest(build(region, endpoint), region, credentials));
-  const text = await readBody(response);
-  if (response.statusCode >= 300) throw restJsonError(response.statusCode, response.headers, text, label);
-  return (text ? JSON.parse(text) : {}) as O;
-}
-
 /** GetParameter, routed and retried as the client's command (the embedded cloud answers it in process). */
 export async function getParameterCall(input: GetParameterInput): Promise<GetParameterOutput> {
-  return call('SSMClient', 'GetParameterCommand', input, (i) => send(`GetParameter ${i.Name}`, (region, endpoint) => getParameterRequest(i, region, endpoint)));
+  return call('SSMClient', 'GetParameterCommand', input, (i) => sendJson<GetParameterOutput>('ssm', `GetParameter ${i.Name}`, (region, endpoint) => getParameterRequest(i, region, endpoint)));
 }
 
 /** One page of GetParametersByPath, as getParameterCall. */
 export async function getParametersByPathCall(input: GetParametersByPathInput): Promise<GetParametersByPathOutput> {
-  return call('SSMClient', 'GetParametersByPathCommand', input, (i) => send(`GetParametersByPath ${i.Path}`, (region, endpoint) => getParametersByPathRequest(i, region, endpoint)));
+  return call('SSMClient', 'GetParametersByPathCommand', input, (i) => sendJson<GetParametersByPathOutput>('ssm', `GetParametersByPath ${i.Path}`, (region, endpoint) => getParametersByPathRequest(i, region, endpoint)));
 }
 
 /** The parameter's value, or undefined when it does not exist. */
@@ -98,17 +83,11 @@ export async function getParameter(name: string): Promise<string | undefined> {
   return out?.Parameter?.Value;
 }
 
-/**
- * Every parameter under a path (one level), as name → value: page after page while the answer
- * carries a NextToken, as the client's paginator does (a page may be empty and still carry one).
- */
+/** Every parameter under a path (one level), as name → value, page after page. */
 export async function parametersByPath(path: string): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  let token: string | undefined;
-  do {
-    const page = await getParametersByPathCall({ Path: path, Recursive: false, ...(token ? { NextToken: token } : {}) });
+  for (const page of await pages((NextToken) => getParametersByPathCall({ Path: path, Recursive: false, ...(NextToken ? { NextToken } : {}) }))) {
     for (const p of page.Parameters ?? []) if (p.Name && p.Value !== undefined) found.set(p.Name, p.Value);
-    token = page.NextToken;
-  } while (token);
+  }
   return found;
 }
